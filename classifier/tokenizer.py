@@ -1,0 +1,172 @@
+"""Japanese tokenizer: NFKC, fugashi + unidic-lite, part-of-speech filter, lemmas, compound nouns."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# UniDic feature_raw field positions (unidic-lite, 26+ fields; unknown words have only 6).
+_POS1, _POS2 = 0, 1
+_LEMMA, _ORTH_BASE = 7, 10
+
+_CONTENT_POS1 = {"名詞", "動詞", "形容詞", "形状詞"}
+_DROP_POS2 = {"非自立可能", "数詞", "代名詞"}
+_COMPOUND_POS1 = {"名詞", "接頭辞"}
+_COMPOUND_SUFFIX_POS2 = {"名詞的"}
+_MAX_COMPOUND = 6
+# Very short hiragana words are nearly always grammar that slipped through the POS filter.
+_MIN_HIRAGANA_LEN = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A feature with the span of its source text in the original (unnormalised) string."""
+
+    feature: str
+    start: int
+    end: int
+
+
+def _script(ch: str) -> str:
+    """Coarse script class of one character."""
+    code = ord(ch)
+    if 0x3040 <= code <= 0x309F:
+        return "hiragana"
+    if 0x30A0 <= code <= 0x30FF:
+        return "katakana"
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or ch in "々〆ヶ":
+        return "kanji"
+    return "other"
+
+
+def _scripts(text: str) -> frozenset[str]:
+    """Set of scripts used in a string."""
+    return frozenset(_script(ch) for ch in text)
+
+
+def _is_combining(ch: str) -> bool:
+    """True for marks that NFKC may merge into the previous character (incl. half-width dakuten)."""
+    return unicodedata.combining(ch) != 0 or ch in "\uff9e\uff9f\u3099\u309a"
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+    """NFKC-normalise text and map each normalised character back to its source offset."""
+    out: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and _is_combining(text[j]):
+            j += 1
+        piece = unicodedata.normalize("NFKC", text[i:j]).lower()
+        out.append(piece)
+        offsets.extend([i] * len(piece))
+        i = j
+    offsets.append(n)
+    return "".join(out), offsets
+
+
+def _word_form(fields: list[str], surface: str) -> str:
+    """Lemma, or the written base form where the lemma would change the script (する, not 為る)."""
+    if len(fields) <= _ORTH_BASE:
+        return surface
+    lemma = fields[_LEMMA].split("-", 1)[0] or surface
+    orth_base = fields[_ORTH_BASE] or surface
+    if _scripts(lemma) != _scripts(orth_base):
+        return orth_base
+    return lemma
+
+
+class JapaneseTokenizer:
+    """Callable turning text into feature strings; picklable (the fugashi Tagger is built lazily)."""
+
+    def __init__(self, compounds: bool = True, dicdir: str | None = None):
+        self.compounds = compounds
+        self.dicdir = dicdir
+        self._tagger = None
+        self._cache: dict[str, tuple[str | None, bool]] = {}
+
+    def __getstate__(self) -> dict:
+        """Pickle only the parameters: the Tagger holds C state."""
+        return {"compounds": self.compounds, "dicdir": self.dicdir}
+
+    def __setstate__(self, state: dict) -> None:
+        """Restore parameters; the Tagger is rebuilt on first use."""
+        self.__init__(**state)
+
+    def __repr__(self) -> str:
+        return f"JapaneseTokenizer(compounds={self.compounds!r}, dicdir={self.dicdir!r})"
+
+    @property
+    def tagger(self):
+        """The fugashi Tagger, created on first use."""
+        if self._tagger is None:
+            import fugashi
+
+            args = f"-d {self.dicdir}" if self.dicdir else ""
+            self._tagger = fugashi.Tagger(args)
+        return self._tagger
+
+    def __call__(self, text: str) -> list[str]:
+        """Features of a text (content-word lemmas plus compound nouns)."""
+        return [token.feature for token in self.tokenize(text)]
+
+    def tokenize(self, text: str) -> list[Token]:
+        """Features with their spans in the original text."""
+        if not text:
+            return []
+        normalized, offsets = normalize_with_offsets(text)
+        tokens: list[Token] = []
+        run: list[tuple[str, int, int]] = []
+        pos = 0
+        for node in self.tagger(normalized):
+            pos += len(node.white_space)
+            surface = node.surface
+            start, end = pos, pos + len(surface)
+            pos = end
+            form, joins = self._analyse(node.feature_raw, surface)
+            span = (offsets[start], offsets[end])
+            if joins:
+                run.append((surface, *span))
+            else:
+                self._flush(run, tokens)
+                run = []
+            if form is not None:
+                tokens.append(Token(form, *span))
+        self._flush(run, tokens)
+        return tokens
+
+    def _analyse(self, feature_raw: str, surface: str) -> tuple[str | None, bool]:
+        """(feature or None, joins a compound) for one morpheme; cached by dictionary entry."""
+        key = feature_raw + "\t" + surface
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._classify(feature_raw.split(","), surface)
+            if len(self._cache) < 200_000:
+                self._cache[key] = hit
+        return hit
+
+    @staticmethod
+    def _classify(fields: list[str], surface: str) -> tuple[str | None, bool]:
+        """Decide whether a morpheme is a feature and whether it can be part of a compound noun."""
+        pos1, pos2 = fields[_POS1], fields[_POS2] if len(fields) > 1 else ""
+        has_word_char = any(ch.isalnum() for ch in surface)
+        joins = has_word_char and (
+            pos1 in _COMPOUND_POS1 or (pos1 == "接尾辞" and pos2 in _COMPOUND_SUFFIX_POS2)
+        )
+        if pos1 not in _CONTENT_POS1 or pos2 in _DROP_POS2 or not has_word_char:
+            return None, joins
+        form = _word_form(fields, surface)
+        if len(form) < _MIN_HIRAGANA_LEN and _scripts(form) == {"hiragana"}:
+            return None, joins
+        return form, joins
+
+    def _flush(self, run: list[tuple[str, int, int]], tokens: list[Token]) -> None:
+        """Emit a compound noun (and its inner pairs) for a run of two or more noun parts."""
+        if not self.compounds or len(run) < 2:
+            return
+        run = run[:_MAX_COMPOUND]
+        tokens.append(Token("".join(part[0] for part in run), run[0][1], run[-1][2]))
+        if len(run) > 2:
+            for left, right in zip(run, run[1:]):
+                tokens.append(Token(left[0] + right[0], left[1], right[2]))
