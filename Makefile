@@ -1,0 +1,54 @@
+# Two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := comment_portal
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres test-browser-check serve lint bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/axe-core/axe.min.js: package.json
+	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; \
+	else echo "npm not found: accessibility checks in browser tests will be skipped"; fi
+
+## Set up, initialise the embedded SQLite database and serve on http://$(HOST):$(PORT)
+run: $(VENV)/.installed
+	$(BIN)/flask init --create-admin admin
+	@echo "Serving on http://$(HOST):$(PORT)  (staff login: http://$(HOST):$(PORT)/auth/login)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## Production-style server (gunicorn, 2 workers); set SECRET_KEY and COMMENT_PORTAL_ENV=production
+serve: $(VENV)/.installed
+	$(BIN)/flask init
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
+
+## Run every test on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
+test: $(VENV)/.installed node_modules/axe-core/axe.min.js test-browser-check test-sqlite test-postgres
+
+test-browser-check:
+	@$(BIN)/python -m tests.e2e.requirements || true
+
+test-sqlite: $(VENV)/.installed
+	$(BIN)/python -m pytest
+
+test-postgres: $(VENV)/.installed
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== Again on PostgreSQL: $$TEST_DATABASE_URL"; \
+		$(BIN)/python -m pytest -m "not browser" --ignore=tests/classifier; \
+	else echo "TEST_DATABASE_URL is not set: the PostgreSQL run was skipped (see README)."; fi
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check comment_portal classifier tests bench
+
+bench: $(VENV)/.installed
+	@echo "benchmarks: see docs/benchmarks.md"
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

@@ -1,0 +1,107 @@
+"""パブリックコメント受付・分類システム: the Flask application factory."""
+
+import hashlib
+import hmac
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as default_config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+class InsecureConfigError(RuntimeError):
+    """Production mode refuses to start with an unsafe setting."""
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config → extensions → blueprints → CLI. No side effects."""
+    from .request import PortalRequest
+
+    app = Flask(__name__, instance_relative_config=True)
+    app.request_class = PortalRequest
+    _configure(app, test_config)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    from . import cli, errors, security
+
+    errors.register(app)
+    security.register(app)
+    cli.register(app)
+    return app
+
+
+def _configure(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object(default_config.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for key, env in (("SQLALCHEMY_DATABASE_URI", "DATABASE_URL"), ("SECRET_KEY", "SECRET_KEY"),
+                     ("REDIS_URL", "REDIS_URL")):
+        if os.environ.get(env):
+            app.config[key] = os.environ[env]
+    app.config.from_prefixed_env("COMMENT_PORTAL")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+    _resolve_instance_paths(app)
+    if app.config["IP_HASH_KEY"] is None:
+        app.config["IP_HASH_KEY"] = hmac.new(
+            app.config["SECRET_KEY"].encode(), b"ip-hash", hashlib.sha256
+        ).hexdigest()
+    if app.config["ENV"] == "production":
+        _harden_for_production(app)
+    logging.getLogger("comment_portal").setLevel(logging.INFO)
+
+
+def _resolve_instance_paths(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and not uri.startswith("sqlite:////") and ":memory:" not in uri:
+        relative = uri.removeprefix("sqlite:///")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / relative}"
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["MODEL_DIR"] = str(Path(app.instance_path) / app.config["MODEL_DIR"])
+    if uri.startswith("sqlite"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {"timeout": app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]})
+
+
+def _harden_for_production(app: Flask) -> None:
+    secret = app.config.get("SECRET_KEY") or ""
+    if secret == default_config.DEFAULT_SECRET_KEY or len(secret) < 32:
+        raise InsecureConfigError(
+            "SECRET_KEY is missing, the development default, or shorter than 32 characters; "
+            "set a long random SECRET_KEY (python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    if app.debug:
+        raise InsecureConfigError("debug mode must be off in production")
+    app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from . import database
+
+    database.register(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .intake.views import bp as intake_bp
+
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from . import templating
+
+    templating.register(app)

@@ -1,0 +1,67 @@
+"""Staff, approver, admin and committee sign-in."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from ..extensions import db, limiter, login_manager
+from ..models import Role, User
+from .decorators import role_required
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "このページを見るにはログインしてください。"
+login_manager.login_message_category = "info"
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site paths: no open redirect through ?next=."""
+    if not target or target.startswith(("//", "\\")) or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).filter_by(login=form.login.data))
+        if user is not None and user.is_active and user.check_password(form.password.data):
+            session.clear()  # a fresh session on sign-in: no fixation
+            login_user(user)
+            session.permanent = True
+            return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
+        flash("ログインIDまたはパスワードが正しくありません。", "error")
+        return render_template("auth/login.html", form=form), 401
+    status = 422 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash("ログアウトしました。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@role_required(*Role)
+def account():
+    return render_template("auth/account.html", user=current_user)

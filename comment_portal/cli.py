@@ -1,0 +1,129 @@
+"""flask commands: init, load-consultation, set-period, create-user, reclassify."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from . import suggestions
+from .consultations import (
+    DEFAULT_CONSULTATION,
+    ConsultationError,
+    current_consultation,
+    load_consultation,
+    set_period,
+)
+from .extensions import db
+from .models import Consultation, Role, User
+from .timeutil import format_date, tokyo_today
+
+DEFAULT_PERIOD_DAYS = 30
+
+
+def register(app: Flask) -> None:
+    for command in (init, load_consultation_command, set_period_command, create_user, reclassify):
+        app.cli.add_command(command)
+
+
+@click.command("init")
+@click.option("--create-admin", "admin_login", default=None,
+              help="Also create this admin account, with a printed random password, if it does not exist.")
+def init(admin_login: str | None) -> None:
+    """Create or upgrade the database, load the default consultation, build the default model."""
+    upgrade()
+    consultation = load_consultation(DEFAULT_CONSULTATION)
+    if consultation.opens_on is None:
+        today = tokyo_today()
+        set_period(consultation, today, today + timedelta(days=DEFAULT_PERIOD_DAYS - 1))
+    click.echo(f"意見募集: {consultation.title}")
+    click.echo(f"期間: {format_date(consultation.opens_on)} から {format_date(consultation.closes_on)} まで")
+    if suggestions.active_model_version() is None:
+        click.echo("Building the default classifier model…")
+        version = suggestions.build_default_model()
+        click.echo(f"Model {version.version} is active.")
+    if admin_login:
+        _create_admin_once(admin_login)
+
+
+def _create_admin_once(login: str) -> None:
+    if db.session.scalar(select(User).filter_by(login=login)):
+        click.echo(f"Admin account '{login}' already exists (password unchanged).")
+        return
+    password = secrets.token_urlsafe(12)
+    user = User(login=login, role=Role.ADMIN)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created admin account '{login}' with password: {password}")
+
+
+@click.command("load-consultation")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def load_consultation_command(path: Path) -> None:
+    """Load or update a consultation from a directory holding consultation.toml."""
+    try:
+        consultation = load_consultation(path)
+    except ConsultationError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Loaded {consultation.slug}: {len(consultation.sections)} sections, "
+        f"{len(consultation.policies)} policies."
+    )
+
+
+@click.command("set-period")
+@click.option("--opens", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day (Asia/Tokyo).")
+@click.option("--closes", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Last day, inclusive.")
+@click.option("--consultation", "slug", default=None, help="Slug; default: the configured one.")
+def set_period_command(opens, closes, slug) -> None:
+    """Change the comment period."""
+    consultation = _consultation(slug)
+    try:
+        set_period(consultation, opens.date(), closes.date())
+    except ConsultationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"期間: {format_date(consultation.opens_on)} から {format_date(consultation.closes_on)} まで")
+
+
+def _consultation(slug: str | None) -> Consultation:
+    consultation = (
+        db.session.scalar(select(Consultation).filter_by(slug=slug)) if slug else current_consultation()
+    )
+    if consultation is None:
+        raise click.ClickException("no such consultation; run `flask init` or `flask load-consultation` first")
+    return consultation
+
+
+@click.command("create-user")
+@click.argument("login")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+def create_user(login: str, role: str) -> None:
+    """Create an account (or reset its password and role). Password: prompt or COMMENT_PORTAL_PASSWORD."""
+    password = os.environ.get("COMMENT_PORTAL_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if len(password) < 10:
+        raise click.ClickException("the password must have at least 10 characters")
+    user = db.session.scalar(select(User).filter_by(login=login)) or User(login=login)
+    user.role, user.active = Role(role), True
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"User {login} ({role}) saved.")
+
+
+@click.command("reclassify")
+def reclassify() -> None:
+    """Suggest a policy for every comment that has none (e.g. after a crash or a missing model)."""
+    done, failed = suggestions.reclassify_unclassified()
+    click.echo(f"Classified {done} comment(s); {failed} still unclassified.")
+    if failed:
+        raise SystemExit(1)
+
+

@@ -1,0 +1,44 @@
+"""Documented defaults. instance/config.py, then the environment, override them.
+
+Environment: DATABASE_URL, SECRET_KEY, REDIS_URL, and any other key as
+COMMENT_PORTAL_<KEY> (parsed as JSON where possible, so
+COMMENT_PORTAL_RATELIMIT_ENABLED=false is the boolean False).
+"""
+
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "dev-only-insecure-secret-key"
+
+
+class Defaults:
+    # "production" turns on secure-only cookies and refuses a default secret.
+    ENV = "development"
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # Relative SQLite paths are resolved inside the instance folder.
+    SQLALCHEMY_DATABASE_URI = "sqlite:///comment_portal.db"
+    SQLITE_BUSY_TIMEOUT_SECONDS = 15
+    # Which consultation the resident pages show.
+    CONSULTATION_SLUG = "musashino-2021"
+    # Where trained classifier versions are stored (relative: inside instance/).
+    MODEL_DIR = "models"
+    BODY_MAX_CHARS = 4000
+    # Requests above this size are refused with 413 (a full form is ~15 KiB).
+    MAX_CONTENT_LENGTH = 256 * 1024
+    # Key for hashing client IP addresses; derived from SECRET_KEY when unset.
+    IP_HASH_KEY = None
+    REDIS_URL = None
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Per client address, for the submit step; generous so families and
+    # offices behind one address are not bothered.
+    SUBMIT_RATE_LIMIT = "20 per hour;5 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    # Tells residents how long the form may stay open before it must be reloaded.
+    TIMEZONE = "Asia/Tokyo"

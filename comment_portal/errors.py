@@ -1,0 +1,51 @@
+"""Japanese error pages; nothing a resident sees is an English stack trace."""
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("送信内容を確認できませんでした", "お手数ですが、前のページに戻って、もう一度お試しください。"),
+    403: ("このページは表示できません", "このページを見る権限がありません。"),
+    404: ("ページが見つかりません", "アドレスが正しいかご確認ください。"),
+    405: ("この操作はできません", "トップページからもう一度お進みください。"),
+    413: ("送信内容が大きすぎます", "意見の文字数を減らして、もう一度送信してください。"),
+    429: ("短い時間に送信が集中しています", "しばらく時間をおいてから、もう一度お試しください。"),
+    500: ("エラーが発生しました", "申し訳ありません。時間をおいて、もう一度お試しください。"),
+}
+CSRF_MESSAGE = (
+    "画面を開いてから時間がたったか、送信内容を確認できませんでした",
+    "お手数ですが、入力画面を開き直して、もう一度送信してください。",
+)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+
+
+def render_error(status: int, title: str, message: str):
+    return render_template("errors/error.html", title=title, message=message, status=status), status
+
+
+def _csrf_error(error: CSRFError):
+    return render_error(400, *CSRF_MESSAGE)
+
+
+def _http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    title, message = MESSAGES.get(error.code, MESSAGES[400 if error.code < 500 else 500])
+    response, status = render_error(error.code, title, message)
+    kept = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}
+    return response, status, kept
+
+
+def _unexpected_error(error: Exception):
+    log.exception("unhandled error")
+    return render_error(500, *MESSAGES[500])

@@ -1,0 +1,118 @@
+"""Resident pages: the consultation, the draft, and the comment form (input → confirm → done)."""
+
+import secrets
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+
+from ..consultations import current_consultation
+from ..extensions import limiter
+from ..models import Consultation, PeriodState
+from ..security import client_ip_hash
+from ..submissions import CommentInput, PeriodClosedError, find_by_receipt, submit_web_comment
+from ..timeutil import tokyo_today
+from .forms import CommentForm
+
+bp = Blueprint("intake", __name__)
+RECEIPT_SESSION_KEY = "last_receipt"
+
+
+def _consultation() -> Consultation:
+    consultation = current_consultation()
+    if consultation is None:
+        abort(404)
+    return consultation
+
+
+def _state(consultation: Consultation) -> PeriodState:
+    return consultation.period_state(tokyo_today())
+
+
+def _submit_limit() -> str:
+    return current_app.config["SUBMIT_RATE_LIMIT"]
+
+
+@bp.get("/")
+def index():
+    consultation = _consultation()
+    return render_template("intake/index.html", consultation=consultation, state=_state(consultation))
+
+
+@bp.get("/document")
+def document():
+    consultation = _consultation()
+    return render_template("intake/document.html", consultation=consultation, state=_state(consultation))
+
+
+def _new_form(consultation: Consultation, **kwargs) -> CommentForm:
+    return CommentForm(consultation, current_app.config["BODY_MAX_CHARS"], **kwargs)
+
+
+def _closed(consultation: Consultation, state: PeriodState, status: int):
+    return render_template("intake/closed.html", consultation=consultation, state=state), status
+
+
+@bp.route("/comments/new", methods=["GET", "POST"])
+def new_comment():
+    consultation = _consultation()
+    state = _state(consultation)
+    if state is not PeriodState.OPEN:
+        return _closed(consultation, state, 200 if request.method == "GET" else 403)
+    if request.method == "GET":
+        form = _new_form(consultation, formdata=None)
+        form.submission_token.data = secrets.token_hex(16)
+        requested = request.args.get("section", "")
+        form.section.data = requested if consultation.section_by_code(requested) else ""
+        return _form_page(consultation, form)
+    form = _new_form(consultation)
+    if request.form.get("action") == "edit":
+        form.validate_on_submit()  # checks CSRF; messages stay hidden while editing
+        return _form_page(consultation, form, show_errors=False)
+    if form.website.data:
+        abort(400)
+    if not form.validate_on_submit():
+        return _form_page(consultation, form), 422
+    return render_template("intake/confirm.html", consultation=consultation, form=form)
+
+
+def _form_page(consultation: Consultation, form: CommentForm, show_errors: bool = True):
+    return render_template(
+        "intake/form.html", consultation=consultation, form=form, show_errors=show_errors,
+        body_max_chars=current_app.config["BODY_MAX_CHARS"],
+    )
+
+
+@bp.post("/comments/confirm")
+@limiter.limit(_submit_limit)
+def submit():
+    consultation = _consultation()
+    state = _state(consultation)
+    if state is not PeriodState.OPEN:
+        return _closed(consultation, state, 403)
+    form = _new_form(consultation)
+    if form.website.data:
+        abort(400)
+    if not form.validate_on_submit():
+        return _form_page(consultation, form), 422
+    data = CommentInput(
+        body=form.body.data, section_code=form.section.data or None, name=form.name.data or "",
+        attribute=form.attribute.data, email=form.email.data or "", consent=True,
+    )
+    try:
+        submission = submit_web_comment(consultation, data, form.submission_token.data, client_ip_hash())
+    except PeriodClosedError as closed:
+        return _closed(consultation, closed.state, 403)
+    session[RECEIPT_SESSION_KEY] = submission.receipt_number
+    return redirect(url_for(".done"), code=303)
+
+
+@bp.get("/comments/done")
+def done():
+    receipt = session.get(RECEIPT_SESSION_KEY)
+    submission = find_by_receipt(receipt) if receipt else None
+    if submission is None:
+        return redirect(url_for(".index"))
+    response = current_app.make_response(
+        render_template("intake/done.html", consultation=submission.consultation, submission=submission)
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
