@@ -8,8 +8,9 @@ from classifier.data import training_examples
 from classifier.model import PolicyClassifier, Suggestion
 from classifier.persistence import ModelLoadError, load_model, save_model
 
-DEFAULT_CONSULTATION_DIR = Path(__file__).resolve().parent.parent / "comment_portal" / "consultations" / "musashino-2021"
-DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "instance" / "models" / "default"
+_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONSULTATION_DIR = _ROOT / "comment_portal" / "consultations" / "musashino-2021"
+DEFAULT_MODEL_DIR = _ROOT / "instance" / "models" / "default"
 
 __all__ = [
     "DEFAULT_CONSULTATION_DIR", "DEFAULT_MODEL_DIR", "ModelLoadError", "PolicyClassifier",

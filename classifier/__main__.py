@@ -7,8 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from classifier import (DEFAULT_CONSULTATION_DIR, DEFAULT_MODEL_DIR, ModelLoadError, default_model,
-                        load_model, train_default_model)
+from classifier import (
+    DEFAULT_CONSULTATION_DIR,
+    DEFAULT_MODEL_DIR,
+    ModelLoadError,
+    default_model,
+    load_model,
+    train_default_model,
+)
 from classifier.data import DataError, read_jsonl, training_examples
 from classifier.evaluate import cross_validate, evaluate_model, format_report
 
@@ -45,7 +51,7 @@ def _parse_line(number: int, line: str) -> dict:
 def _answer(model, batch: list[dict], out) -> None:
     """Write one JSON line per input row, in order."""
     suggestions = model.suggest([r["text"] for r in batch], [r.get("section") for r in batch])
-    for row, s in zip(batch, suggestions):
+    for row, s in zip(batch, suggestions, strict=True):
         out.write(json.dumps({"id": row.get("id"), **s.to_dict()}, ensure_ascii=False) + "\n")
     out.flush()
 

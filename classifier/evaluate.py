@@ -24,7 +24,7 @@ def metrics(y_true: list[str], suggestions: list[Suggestion], also: list[list[st
     correct = y == np.asarray(y_pred)
     also = also or [[] for _ in y_true]
     top2 = [ok or list(s.scores)[1] in ([t] + list(a)) for ok, s, t, a in
-            zip(correct, suggestions, y_true, also)]
+            zip(correct, suggestions, y_true, also, strict=True)]
     confident = np.array([s.confident for s in suggestions], bool)
     p, r, f, support = precision_recall_fscore_support(y, y_pred, labels=labels, zero_division=0)
     return {
@@ -55,7 +55,7 @@ def format_report(m: dict, title: str = "") -> str:
     for lab, c in m["per_class"].items():
         lines.append(f"{lab:>6} {c['precision']:6.3f} {c['recall']:6.3f} {c['f1']:6.3f} {c['support']:5d}")
     lines.append("confusion (rows true, columns predicted): " + " ".join(m["labels"]))
-    for lab, row in zip(m["labels"], m["confusion"]):
+    for lab, row in zip(m["labels"], m["confusion"], strict=True):
         lines.append(f"{lab:>6} " + " ".join(f"{v:4d}" for v in row))
     return "\n".join(lines)
 
@@ -84,7 +84,7 @@ def cross_validate(rows: list[dict], base: list[Example], k: int = 5, seed: int 
     suggestions: list[Suggestion | None] = [None] * len(rows)
     for train, test in folds:
         model = _fit(merge_examples(base, [rows[i] for i in train]), **params)
-        for i, s in zip(test, _suggest(model, [rows[i] for i in test])):
+        for i, s in zip(test, _suggest(model, [rows[i] for i in test]), strict=True):
             suggestions[i] = s
     m = metrics([r["label"] for r in rows], suggestions, [r.get("also") or [] for r in rows])
     m["folds"] = len(folds)
@@ -94,7 +94,7 @@ def cross_validate(rows: list[dict], base: list[Example], k: int = 5, seed: int 
 def by_kind(rows: list[dict], suggestions: list[Suggestion]) -> dict[str, dict]:
     """Accuracy per `kind` field (when the rows have one)."""
     out: dict[str, dict] = {}
-    for r, s in zip(rows, suggestions):
+    for r, s in zip(rows, suggestions, strict=True):
         entry = out.setdefault(r.get("kind", "-"), {"n": 0, "correct": 0})
         entry["n"] += 1
         entry["correct"] += int(s.policy == r["label"])
@@ -127,7 +127,7 @@ def learning_curve(rows: list[dict], base: list[Example], sizes=(10, 25, 50, 100
         remaining = [i for i in remaining if i not in set(picked)]
         model = _fit(merge_examples(base, [rows[i] for i in confirmed]), **params)
         rest = [rows[i] for i in remaining]
-        acc = float(np.mean([s.policy == r["label"] for s, r in zip(_suggest(model, rest), rest)]))
+        acc = float(np.mean([s.policy == r["label"] for s, r in zip(_suggest(model, rest), rest, strict=True)]))
         points.append({"confirmed": len(confirmed), "strategy": strategy, "accuracy_rest": acc})
     return points
 

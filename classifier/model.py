@@ -58,7 +58,7 @@ def _rows(texts, sections=None) -> list[tuple[str, str | None]]:
     sections = list(sections)
     if len(sections) != len(texts):
         raise ValueError(f"{len(texts)} texts but {len(sections)} sections")
-    return list(zip(texts, sections))
+    return list(zip(texts, sections, strict=True))
 
 
 class PolicyClassifier(ClassifierMixin, BaseEstimator):
@@ -195,7 +195,7 @@ class PolicyClassifier(ClassifierMixin, BaseEstimator):
         if len(cols) == 0:
             return []
         values = np.asarray(row[:, cols].todense()).ravel() * direction[cols]
-        ranked = [self.word_names_[c] for c, v in sorted(zip(cols, values), key=lambda p: -p[1]) if v > 0]
+        ranked = [self.word_names_[c] for c, v in sorted(zip(cols, values, strict=True), key=lambda p: -p[1]) if v > 0]
         return self._surfaces(text, ranked)
 
     def _surfaces(self, text: str, features: list[str]) -> list[str]:

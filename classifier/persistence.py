@@ -7,7 +7,8 @@ import os
 import platform
 import tempfile
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version as package_version
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as package_version
 from pathlib import Path
 from uuid import uuid4
 

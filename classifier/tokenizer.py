@@ -168,5 +168,5 @@ class JapaneseTokenizer:
         run = run[:_MAX_COMPOUND]
         tokens.append(Token("".join(part[0] for part in run), run[0][1], run[-1][2]))
         if len(run) > 2:
-            for left, right in zip(run, run[1:]):
+            for left, right in zip(run, run[1:], strict=False):
                 tokens.append(Token(left[0] + right[0], left[1], right[2]))
