@@ -71,6 +71,13 @@ def app(tmp_path, model_dir):
         yield app
         db.session.remove()
         db.drop_all()
+        dispose_engines()
+
+
+def dispose_engines() -> None:
+    """Close pooled connections now rather than when garbage collected."""
+    for engine in db.engines.values():
+        engine.dispose()
 
 
 @pytest.fixture

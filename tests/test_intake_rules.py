@@ -140,7 +140,7 @@ def test_honeypot_filled_by_a_bot_is_refused(client):
 
 
 def test_rate_limit_per_address(tmp_path, model_dir):
-    from tests.conftest import make_app
+    from tests.conftest import dispose_engines, make_app
 
     app = make_app(tmp_path, RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="2 per minute")
     with app.app_context():
@@ -157,3 +157,4 @@ def test_rate_limit_per_address(tmp_path, model_dir):
         assert stored_counts()[:2] == (2, 2)
         db.session.remove()
         db.drop_all()
+        dispose_engines()
