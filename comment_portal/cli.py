@@ -10,6 +10,8 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+import classifier
+
 from . import suggestions
 from .consultations import (
     DEFAULT_CONSULTATION,
@@ -20,13 +22,14 @@ from .consultations import (
 )
 from .extensions import db
 from .models import Consultation, Role, User
-from .timeutil import format_date, tokyo_today
+from .timeutil import format_date, format_tokyo, tokyo_today
 
 DEFAULT_PERIOD_DAYS = 30
 
 
 def register(app: Flask) -> None:
-    for command in (init, load_consultation_command, set_period_command, create_user, reclassify):
+    for command in (init, load_consultation_command, set_period_command, create_user, reclassify,
+                    retrain, activate_model, list_models):
         app.cli.add_command(command)
 
 
@@ -127,3 +130,51 @@ def reclassify() -> None:
         raise SystemExit(1)
 
 
+
+
+@click.command("retrain")
+@click.option("--force", is_flag=True, help="Activate the new model even if it scores worse.")
+@click.option("--cv", "folds", default=5, show_default=True, help="Folds for cross-validation.")
+def retrain(force: bool, folds: int) -> None:
+    """Train on the seed + staff-confirmed comments; activate it when it is not worse."""
+    result = suggestions.retrain(force=force, folds=folds)
+    click.echo(f"Confirmed comments used: {result.confirmed}")
+    click.echo(_metrics_line(f"candidate {result.version.version} ({folds}-fold CV)", result.candidate_metrics))
+    click.echo(_metrics_line(f"active    {result.active_version or '(none)'}", result.active_metrics))
+    if result.activated:
+        click.echo(f"Activated {result.version.version}; {result.resuggested} unreviewed comment(s) re-suggested.")
+    else:
+        click.echo(f"Kept {result.active_version}: the candidate scored worse (use --force to activate it anyway).")
+
+
+def _metrics_line(title: str, metrics: dict | None) -> str:
+    if not metrics:
+        return f"{title}: no confirmed comments to evaluate on"
+    confident = metrics.get("confident_accuracy")
+    return (
+        f"{title}: accuracy {metrics['accuracy']:.3f}, top-2 {metrics['top2_accuracy']:.3f}, "
+        f"macro-F1 {metrics['macro_f1']:.3f}, confident accuracy "
+        f"{'n/a' if confident is None else f'{confident:.3f}'} at coverage {metrics['coverage']:.2f}"
+    )
+
+
+@click.command("activate-model")
+@click.argument("version")
+def activate_model(version: str) -> None:
+    """Make a stored model version active again (roll back a retrain)."""
+    try:
+        row = suggestions.activate(version)
+    except LookupError as exc:
+        raise click.ClickException(f"no model version {version}; see `flask models`") from exc
+    except classifier.ModelLoadError as exc:
+        raise click.ClickException(f"model {version} cannot be loaded: {exc}") from exc
+    click.echo(f"Model {row.version} is active.")
+
+
+@click.command("models")
+def list_models() -> None:
+    """List stored model versions; * marks the active one."""
+    for row in suggestions.all_versions():
+        accuracy = (row.metrics.get("candidate_cv") or {}).get("accuracy")
+        shown = "" if accuracy is None else f"  cv-accuracy {accuracy:.3f}"
+        click.echo(f"{'*' if row.active else ' '} {row.version}  {format_tokyo(row.trained_at)}{shown}")

@@ -4,15 +4,20 @@ from __future__ import annotations  # classifier names resolve lazily
 
 import logging
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
 import classifier
+import classifier.data
+import classifier.evaluate
+import classifier.groups
 
+from .consultations import DATA_DIR, DEFAULT_CONSULTATION, current_consultation
 from .extensions import db
-from .models import Comment, ModelVersion, Suggestion, utcnow
+from .models import Comment, CommentStatus, ModelVersion, Suggestion, utcnow
 
 log = logging.getLogger(__name__)
 _cache: dict[str, classifier.PolicyClassifier] = {}
@@ -113,3 +118,106 @@ def activate_version(row: ModelVersion) -> None:
     row.active = True
 
 
+
+
+# --- Learning from staff decisions ---------------------------------------------------------
+
+RESUGGEST_BATCH = 500
+
+
+@dataclass(frozen=True)
+class RetrainResult:
+    version: ModelVersion
+    confirmed: int
+    candidate_metrics: dict | None
+    active_version: str | None
+    active_metrics: dict | None
+    activated: bool
+    resuggested: int
+
+
+def confirmed_examples() -> list[dict]:
+    """Every comment whose policy staff confirmed, as training rows."""
+    query = select(Comment).where(
+        Comment.status == CommentStatus.CONFIRMED, Comment.confirmed_policy.is_not(None)
+    ).order_by(Comment.id)
+    return [
+        {"text": c.body, "label": c.confirmed_policy, "section": section_label(c)}
+        for c in db.session.scalars(query)
+    ]
+
+
+def retrain(force: bool = False, folds: int = 5) -> RetrainResult:
+    """Train seed + confirmed comments; activate if not worse than the active model (or forced)."""
+    rows = confirmed_examples()
+    consultation_dir = consultation_data_dir(current_consultation())
+    base = classifier.data.training_examples(consultation_dir)
+    candidate_metrics = _candidate_metrics(rows, base, folds) if rows else None
+    active = active_model_version()
+    active_metrics = (
+        classifier.evaluate.evaluate_model(load_classifier(active), rows) if active and rows else None
+    )
+    version = f"retrain-{utcnow():%Y%m%d%H%M%S%f}"
+    directory = Path(current_app.config["MODEL_DIR"]) / version
+    model = classifier.train_default_model(directory, consultation_dir, extra_examples=rows, version=version)
+    activate = force or _not_worse(candidate_metrics, active_metrics)
+    metadata = {**model.metadata, "metrics": {"candidate_cv": candidate_metrics, "active": active_metrics}}
+    row = register_version(version, directory, metadata, activate=activate)
+    resuggested = resuggest_unreviewed(row) if activate else 0
+    return RetrainResult(row, len(rows), candidate_metrics, active.version if active else None,
+                         active_metrics, activate, resuggested)
+
+
+def _candidate_metrics(rows: list[dict], base: list, folds: int) -> dict:
+    """K-fold on the confirmed comments, each fold trained on seed + the other folds.
+
+    With a single group of near-identical comments no split exists: the
+    seed-only model is scored on them instead (they are unseen by it).
+    """
+    groups = classifier.groups.near_duplicate_groups([r["text"] for r in rows])
+    if len(set(groups.tolist())) >= 2:
+        return classifier.evaluate.cross_validate(rows, base, k=folds)
+    seed_only = classifier.fit_examples(base)
+    return classifier.evaluate.evaluate_model(seed_only, rows)
+
+
+def _not_worse(candidate: dict | None, active: dict | None) -> bool:
+    if candidate is None or active is None:
+        return True
+    return candidate["accuracy"] >= active["accuracy"]
+
+
+def consultation_data_dir(consultation) -> Path:
+    """The consultation's shipped data files (policies, document, seed examples)."""
+    directory = DATA_DIR / consultation.slug if consultation else DEFAULT_CONSULTATION
+    return directory if (directory / "consultation.toml").exists() else DEFAULT_CONSULTATION
+
+
+def resuggest_unreviewed(version: ModelVersion) -> int:
+    """New suggestions from `version` for every unreviewed comment (old ones are kept)."""
+    model, name = load_classifier(version), version.version
+    ids = list(db.session.scalars(
+        select(Comment.id).where(Comment.status == CommentStatus.UNREVIEWED).order_by(Comment.id)
+    ))
+    for start in range(0, len(ids), RESUGGEST_BATCH):
+        batch = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids[start:start + RESUGGEST_BATCH]))))
+        results = model.suggest([c.body for c in batch], [section_label(c) for c in batch])
+        for comment, result in zip(batch, results, strict=True):
+            _store(comment, name, result)
+        db.session.commit()
+    return len(ids)
+
+
+def activate(version_name: str) -> ModelVersion:
+    """Make a stored version the active one again (e.g. roll back a retrain)."""
+    row = db.session.scalar(select(ModelVersion).filter_by(version=version_name))
+    if row is None:
+        raise LookupError(version_name)
+    load_classifier(row)  # refuse a version whose files are gone or unloadable
+    activate_version(row)
+    db.session.commit()
+    return row
+
+
+def all_versions() -> list[ModelVersion]:
+    return list(db.session.scalars(select(ModelVersion).order_by(ModelVersion.trained_at, ModelVersion.id)))

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from comment_portal.consultations import current_consultation, set_period
 from comment_portal.extensions import db
-from comment_portal.models import Comment, Submission, Suggestion, User
+from comment_portal.models import Comment, CommentStatus, Submission, Suggestion, User
+from comment_portal.receipts import new_receipt_number
 from comment_portal.timeutil import tokyo_today
 
 VALID_FORM = {
@@ -69,6 +70,26 @@ def close_period(days_ago: int = 1) -> None:
 def open_period_later() -> None:
     today = tokyo_today()
     set_period(current_consultation(), today + timedelta(days=1), today + timedelta(days=30))
+
+
+def create_comment(body: str, section_code: str | None = None, confirmed_policy: str | None = None,
+                   name: str = "武蔵野 太郎", attribute: str = "市内在住") -> Comment:
+    """A web comment stored directly (no suggestion); confirmed when a policy is given."""
+    consultation = current_consultation()
+    submission = Submission(
+        consultation=consultation, receipt_number=new_receipt_number(), received_on=tokyo_today(),
+        name=name, attribute=attribute, consent=True,
+    )
+    comment = Comment(
+        consultation=consultation, body=body,
+        section=consultation.section_by_code(section_code) if section_code else None,
+        status=CommentStatus.CONFIRMED if confirmed_policy else CommentStatus.UNREVIEWED,
+        confirmed_policy=confirmed_policy,
+    )
+    submission.comments.append(comment)
+    db.session.add(submission)
+    db.session.commit()
+    return comment
 
 
 def create_user(login: str, role, password: str = "correct horse battery") -> User:
