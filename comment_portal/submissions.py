@@ -95,8 +95,10 @@ def _build(consultation: Consultation, data: CommentInput, token: str, ip_hash: 
         email=data.email,
         ip_hash=ip_hash,
         consent=data.consent,
+        original_text=data.body,
     )
     submission.comments.append(
-        Comment(consultation=consultation, body=data.body, section=section, created_at=now)
+        Comment(consultation=consultation, body=data.body, section=section, created_at=now,
+                source_start=0, source_end=len(data.body))
     )
     return submission

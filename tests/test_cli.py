@@ -44,6 +44,26 @@ def test_migrations_build_exactly_the_schema_of_the_models(empty_app):
     upgrade()
 
 
+def test_upgrading_keeps_stored_comments_and_records_their_full_text(empty_app):
+    upgrade(revision="0be54f020df7")
+    with db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO consultation (id, slug, title, plan_title, organisation, summary, eligibility, "
+            "publication_policy, name_required, attributes, created_at) "
+            "VALUES (1, 's', 't', '', '', '', '', '', true, '[]', '2026-01-01 00:00:00+00')"))
+        conn.execute(text(
+            "INSERT INTO submission (id, consultation_id, receipt_number, channel, submitted_at, received_on, "
+            "name, attribute, email, consent) "
+            "VALUES (1, 1, 'AAAA-BBBB', 'web', '2026-01-01 00:00:00+00', '2026-01-01', '', '', '', true)"))
+        conn.execute(text(
+            "INSERT INTO comment (id, submission_id, consultation_id, body, status, created_at) "
+            "VALUES (1, 1, 1, '会議室を増やしてください', 'unreviewed', '2026-01-01 00:00:00+00')"))
+    upgrade()
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT original_text FROM submission")).scalar() == "会議室を増やしてください"
+        assert conn.execute(text("SELECT source_start, source_end FROM comment")).one() == (0, 12)
+
+
 def test_init_creates_everything_a_newcomer_needs(empty_app):
     runner = empty_app.test_cli_runner()
     result = runner.invoke(args=["init", "--create-admin", "admin"])

@@ -1,0 +1,119 @@
+"""What residents sent (submissions), the opinions cut from it (comments), and suggestions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import Channel, CommentStatus, ExclusionReason, UTCDateTime, enum_column, utcnow
+from .consultation import Consultation, Section
+
+if TYPE_CHECKING:
+    from .accounts import User
+    from .review import Answer, Redaction
+
+
+class Submission(db.Model):
+    """What one person sent at one time, with the personal data (staff only)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
+    receipt_number: Mapped[str] = mapped_column(String(20), unique=True)
+    # Idempotency key born with the form page: a replayed submit finds its receipt.
+    submission_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel), default=Channel.WEB)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    received_on: Mapped[date]
+    name: Mapped[str] = mapped_column(String(100), default="")
+    attribute: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    ip_hash: Mapped[str | None] = mapped_column(String(64))
+    consent: Mapped[bool] = mapped_column(default=False)
+    # The full text as received; opinions are character ranges of it.
+    original_text: Mapped[str] = mapped_column(Text, default="")
+    # Staff who typed in a paper, fax, e-mail or counter submission.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    consultation: Mapped[Consultation] = relationship()
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="submission", order_by="Comment.id", cascade="all, delete-orphan"
+    )
+
+
+class Comment(db.Model):
+    """One opinion: the unit staff classify, summarise and answer."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("section.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[CommentStatus] = mapped_column(
+        enum_column(CommentStatus), default=CommentStatus.UNREVIEWED, index=True
+    )
+    confirmed_policy: Mapped[str | None] = mapped_column(String(20), index=True)
+    secondary_policies: Mapped[list[str]] = mapped_column(JSON, default=list)
+    exclusion_reason: Mapped[ExclusionReason | None] = mapped_column(enum_column(ExclusionReason))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"), index=True)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    # Where this opinion stands in Submission.original_text (end exclusive).
+    source_start: Mapped[int] = mapped_column(default=0)
+    source_end: Mapped[int | None]
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("answer.id"), index=True)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    submission: Mapped[Submission] = relationship(back_populates="comments")
+    consultation: Mapped[Consultation] = relationship()
+    section: Mapped[Section | None] = relationship()
+    suggestions: Mapped[list[Suggestion]] = relationship(
+        back_populates="comment", order_by="Suggestion.id", cascade="all, delete-orphan"
+    )
+    duplicate_of: Mapped[Comment | None] = relationship(remote_side="Comment.id")
+    answer: Mapped[Answer | None] = relationship(back_populates="comments")
+    redactions: Mapped[list[Redaction]] = relationship(
+        back_populates="comment", order_by="Redaction.start", cascade="all, delete-orphan"
+    )
+    reviewed_by: Mapped[User | None] = relationship()
+
+    @property
+    def first_suggestion(self) -> Suggestion | None:
+        """The suggestion made at intake: what staff agreement is measured against."""
+        return self.suggestions[0] if self.suggestions else None
+
+    @property
+    def policy(self) -> str | None:
+        """The confirmed policy, else the latest suggestion's."""
+        if self.confirmed_policy:
+            return self.confirmed_policy
+        latest = self.latest_suggestion
+        return latest.policy_code if latest else None
+
+    @property
+    def latest_suggestion(self) -> Suggestion | None:
+        return self.suggestions[-1] if self.suggestions else None
+
+    @property
+    def is_unclassified(self) -> bool:
+        return not self.suggestions
+
+
+class Suggestion(db.Model):
+    """What a model version suggested for a comment; kept, never overwritten."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"), index=True)
+    model_version: Mapped[str] = mapped_column(String(80))
+    policy_code: Mapped[str] = mapped_column(String(20))
+    probability: Mapped[float]
+    scores: Mapped[dict[str, float]] = mapped_column(JSON)
+    confident: Mapped[bool]
+    terms: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    comment: Mapped[Comment] = relationship(back_populates="suggestions")
