@@ -66,7 +66,7 @@ class PolicyClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, C: float = 10.0, char_ngrams: bool = True, char_weight: float = 0.5,
                  section_weight: float = 1.5, document_weight: float = 0.5,
-                 target_accuracy: float = 0.92, cv: int = 5, random_state: int = 0):
+                 target_accuracy: float = 0.95, cv: int = 5, random_state: int = 0):
         self.C = C
         self.char_ngrams = char_ngrams
         self.char_weight = char_weight
@@ -103,8 +103,10 @@ class PolicyClassifier(ClassifierMixin, BaseEstimator):
 
     def _new_clf(self) -> LogisticRegression:
         """The linear classifier (fresh, unfitted)."""
-        return LogisticRegression(C=self.C, solver="saga", max_iter=3000, class_weight="balanced",
-                                  random_state=self.random_state)
+        # saga: fast on sparse TF-IDF at any size (lbfgs was far slower here); tol 1e-3 leaves
+        # predictions unchanged and halves the epochs.
+        return LogisticRegression(C=self.C, solver="saga", tol=1e-3, max_iter=3000,
+                                  class_weight="balanced", random_state=self.random_state)
 
     def fit(self, texts, labels, sections=None, documents=None):
         """Fit on texts (+ optional sections); `documents` marks draft text (down-weighted, never held out)."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import NamedTuple
 
 # UniDic feature_raw field positions (unidic-lite, 26+ fields; unknown words have only 6).
 _POS1, _POS2 = 0, 1
@@ -18,8 +19,7 @@ _MAX_COMPOUND = 6
 _MIN_HIRAGANA_LEN = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """A feature with the span of its source text in the original (unnormalised) string."""
 
     feature: str
@@ -49,8 +49,13 @@ def _is_combining(ch: str) -> bool:
     return unicodedata.combining(ch) != 0 or ch in "\uff9e\uff9f\u3099\u309a"
 
 
-def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
+def normalize_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """NFKC-normalise text and map each normalised character back to its source offset."""
+    whole = unicodedata.normalize("NFKC", text).lower()
+    if len(whole) == len(text):
+        # Fast path: same length means one character per character in practice (full-width
+        # digits and Latin, half-width katakana without sound marks): offsets are the identity.
+        return whole, range(len(text) + 1)
     out: list[str] = []
     offsets: list[int] = []
     i, n = 0, len(text)
@@ -84,7 +89,7 @@ class JapaneseTokenizer:
         self.compounds = compounds
         self.dicdir = dicdir
         self._tagger = None
-        self._cache: dict[str, tuple[str | None, bool]] = {}
+        self._cache: dict[tuple[str, str], tuple[str | None, bool]] = {}
 
     def __getstate__(self) -> dict:
         """Pickle only the parameters: the Tagger holds C state."""
@@ -108,8 +113,36 @@ class JapaneseTokenizer:
         return self._tagger
 
     def __call__(self, text: str) -> list[str]:
-        """Features of a text (content-word lemmas plus compound nouns)."""
-        return [token.feature for token in self.tokenize(text)]
+        """Features of a text (content-word lemmas plus compound nouns); the fast path, no spans."""
+        if not text:
+            return []
+        features: list[str] = []
+        run: list[str] = []
+        cache, analyse = self._cache, self._analyse
+        for node in self.tagger(unicodedata.normalize("NFKC", text).lower()):
+            surface = node.surface
+            # Inlined cache lookup: this loop is the hot path of training and prediction.
+            hit = cache.get((node.feature_raw, surface))
+            form, joins = hit if hit is not None else analyse(node.feature_raw, surface)
+            if joins:
+                run.append(surface)
+            elif run:
+                self._flush_words(run, features)
+                run = []
+            if form is not None:
+                features.append(form)
+        if run:
+            self._flush_words(run, features)
+        return features
+
+    def _flush_words(self, run: list[str], features: list[str]) -> None:
+        """Compound noun (and inner pairs) of a run of noun parts, as plain strings."""
+        if not self.compounds or len(run) < 2:
+            return
+        run = run[:_MAX_COMPOUND]
+        features.append("".join(run))
+        if len(run) > 2:
+            features.extend(a + b for a, b in zip(run, run[1:], strict=False))
 
     def tokenize(self, text: str) -> list[Token]:
         """Features with their spans in the original text."""
@@ -138,7 +171,7 @@ class JapaneseTokenizer:
 
     def _analyse(self, feature_raw: str, surface: str) -> tuple[str | None, bool]:
         """(feature or None, joins a compound) for one morpheme; cached by dictionary entry."""
-        key = feature_raw + "\t" + surface
+        key = (feature_raw, surface)
         hit = self._cache.get(key)
         if hit is None:
             hit = self._classify(feature_raw.split(","), surface)

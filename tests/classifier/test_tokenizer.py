@@ -37,7 +37,7 @@ def test_spans_point_into_original_text():
 def test_offsets_cover_normalised_text():
     normalized, offsets = normalize_with_offsets("Ａｶﾞ")
     assert normalized == "aガ"
-    assert offsets == [0, 1, 3]
+    assert list(offsets) == [0, 1, 3]
 
 
 def test_pickle_round_trip_rebuilds_tagger():
