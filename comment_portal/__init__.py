@@ -94,11 +94,19 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .admin.views import bp as admin_bp
+    from .answers.views import bp as answers_bp
     from .auth.views import bp as auth_bp
+    from .insights.views import bp as insights_bp
     from .intake.views import bp as intake_bp
+    from .publication.views import bp as publication_bp
+    from .review.views import bp as review_bp
 
     app.register_blueprint(intake_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    for staff_bp in (review_bp, answers_bp, publication_bp, insights_bp):
+        app.register_blueprint(staff_bp, url_prefix="/review")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -44,7 +44,7 @@ def init(admin_login: str | None) -> None:
         today = tokyo_today()
         set_period(consultation, today, today + timedelta(days=DEFAULT_PERIOD_DAYS - 1))
     click.echo(f"意見募集: {consultation.title}")
-    click.echo(f"期間: {format_date(consultation.opens_on)} から {format_date(consultation.closes_on)} まで")
+    click.echo(f"期間: {format_date(consultation.opens_on)}から{format_date(consultation.closes_on)}まで")
     if suggestions.active_model_version() is None:
         click.echo("Building the default classifier model…")
         version = suggestions.build_default_model()
@@ -91,7 +91,7 @@ def set_period_command(opens, closes, slug) -> None:
         set_period(consultation, opens.date(), closes.date())
     except ConsultationError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"期間: {format_date(consultation.opens_on)} から {format_date(consultation.closes_on)} まで")
+    click.echo(f"期間: {format_date(consultation.opens_on)}から{format_date(consultation.closes_on)}まで")
 
 
 def _consultation(slug: str | None) -> Consultation:

@@ -26,3 +26,10 @@ def role_required(*roles: Role):
         return wrapped
 
     return decorator
+
+
+# Who may do what (admins may do everything).
+STAFF_ROLES = (Role.STAFF, Role.APPROVER)
+APPROVER_ROLES = (Role.APPROVER,)
+ADMIN_ROLES = ()
+COMMITTEE_ROLES = (Role.COMMITTEE, Role.STAFF, Role.APPROVER)

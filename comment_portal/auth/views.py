@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..extensions import db, limiter, login_manager
 from ..models import Role, User
+from ..templating import home_endpoint
 from .decorators import role_required
 from .forms import LoginForm
 
@@ -46,7 +47,7 @@ def login():
             session.clear()  # a fresh session on sign-in: no fixation
             login_user(user)
             session.permanent = True
-            return redirect(safe_next(request.args.get("next")) or url_for("auth.account"))
+            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user.role)))
         flash("ログインIDまたはパスワードが正しくありません。", "error")
         return render_template("auth/login.html", form=form), 401
     status = 422 if form.errors else 200
