@@ -71,6 +71,9 @@ def _store(comment: Comment, version: str, result) -> Suggestion:
         terms=list(result.terms),
     )
     db.session.add(suggestion)
+    comment.suggested_policy = suggestion.policy_code
+    comment.suggestion_probability = suggestion.probability
+    comment.suggestion_confident = suggestion.confident
     return suggestion
 
 

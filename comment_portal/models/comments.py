@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -47,6 +47,8 @@ class Submission(db.Model):
 class Comment(db.Model):
     """One opinion: the unit staff classify, summarise and answer."""
 
+    __table_args__ = (Index("ix_comment_status_probability", "status", "suggestion_probability"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id"), index=True)
@@ -56,6 +58,10 @@ class Comment(db.Model):
         enum_column(CommentStatus), default=CommentStatus.UNREVIEWED, index=True
     )
     confirmed_policy: Mapped[str | None] = mapped_column(String(20), index=True)
+    # Copied from the latest Suggestion so the queue can filter and sort without a join.
+    suggested_policy: Mapped[str | None] = mapped_column(String(20), index=True)
+    suggestion_probability: Mapped[float | None]
+    suggestion_confident: Mapped[bool | None]
     secondary_policies: Mapped[list[str]] = mapped_column(JSON, default=list)
     exclusion_reason: Mapped[ExclusionReason | None] = mapped_column(enum_column(ExclusionReason))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"), index=True)
