@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -143,8 +144,16 @@ class PolicyClassifier(ClassifierMixin, BaseEstimator):
         return dict(self.pipeline_.named_steps["features"].transformer_list)[name].named_steps["tfidf"]
 
     def _matrix(self, rows):
-        """Feature matrix of rows."""
-        return self.pipeline_.named_steps["features"].transform(rows)
+        """Feature matrix of rows: the union's blocks stacked directly (FeatureUnion.transform's
+        parallel machinery costs more than the work itself for one comment)."""
+        union = self.pipeline_.named_steps["features"]
+        weights = union.transformer_weights or {}
+        columns = {"words": _text_column, "chars": _text_column, "section": _section_column}
+        blocks = []
+        for name, pipe in union.transformer_list:
+            block = pipe.named_steps["tfidf"].transform(columns[name](rows))
+            blocks.append(block * weights.get(name, 1.0))
+        return sparse.hstack(blocks, format="csr")
 
     def _proba(self, matrix) -> np.ndarray:
         """Calibrated probabilities (softmax of logits / temperature)."""
