@@ -38,7 +38,8 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    # Signed-in sessions end after this long without a request (refreshed on each request).
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=60)
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     # Tells residents how long the form may stay open before it must be reloaded.
     TIMEZONE = "Asia/Tokyo"
