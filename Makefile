@@ -47,8 +47,12 @@ test-postgres: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check comment_portal classifier tests bench
 
+## Benchmarks (figures are recorded in docs/benchmarks.md); loopback only, bounded in time
 bench: $(VENV)/.installed
-	@echo "benchmarks: see docs/benchmarks.md"
+	$(BIN)/python bench/classifier_quality.py
+	$(BIN)/python bench/classifier_bench.py
+	@for b in bench/queue_bench.py bench/grouping_bench.py; do \
+		if [ -f $$b ]; then $(BIN)/python $$b || exit 1; fi; done
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -25,6 +25,9 @@ class Consultation(db.Model):
     opens_on: Mapped[date | None]
     closes_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when an approver publishes the result table at /results.
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    results_published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     sections: Mapped[list[Section]] = relationship(
         back_populates="consultation", order_by="Section.position", cascade="all, delete-orphan"
