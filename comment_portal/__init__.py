@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.request_class = PortalRequest
     _configure(app, test_config)
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_template_helpers(app)
@@ -56,6 +57,15 @@ def _configure(app: Flask, test_config: dict | None) -> None:
     if app.config["ENV"] == "production":
         _harden_for_production(app)
     logging.getLogger("comment_portal").setLevel(logging.INFO)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind a reverse proxy, take the client address and scheme from its headers."""
+    counts = {key: int(app.config[f"PROXY_FIX_X_{key.upper()}"]) for key in ("for", "proto", "host")}
+    if any(counts.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=counts["for"], x_proto=counts["proto"], x_host=counts["host"])
 
 
 def _resolve_instance_paths(app: Flask) -> None:

@@ -41,5 +41,9 @@ class Defaults:
     # Signed-in sessions end after this long without a request (refreshed on each request).
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=60)
     WTF_CSRF_TIME_LIMIT = 4 * 3600
-    # Tells residents how long the form may stay open before it must be reloaded.
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    # (0: none; the client address is then the socket peer).
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
     TIMEZONE = "Asia/Tokyo"

@@ -37,3 +37,26 @@ def test_security_headers_are_sent(client):
 def test_unknown_page_is_a_japanese_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404 and "ページが見つかりません" in response.get_data(as_text=True)
+
+
+def _address_seen(trusted_proxies: int) -> tuple[str, str]:
+    from flask import request
+
+    from comment_portal.security import client_ip_hash
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "PROXY_FIX_X_FOR": trusted_proxies})
+    seen = {}
+
+    @app.get("/whoami")
+    def whoami():
+        seen["addr"], seen["hash"] = request.remote_addr, client_ip_hash()
+        return "ok"
+
+    app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    return seen["addr"], seen["hash"]
+
+
+def test_client_address_comes_from_the_proxy_only_when_configured():
+    for trusted, expected in ((0, "127.0.0.1"), (1, "203.0.113.9")):
+        address, hashed = _address_seen(trusted)
+        assert address == expected and expected not in hashed and len(hashed) == 64
