@@ -1,0 +1,216 @@
+"""Exports: the staff CSV, the publication table 「意見の概要と市の考え方」 (.xlsx and print page), training JSON Lines.
+
+No export carries the submission form's personal data (name, e-mail, IP hash); comment texts go
+out with the accepted masks applied (published_text).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..answers.responses import approved_answers
+from ..extensions import db
+from ..models import OUTCOME_LABELS, AnswerStatus, Comment, CommentStatus, Consultation, Submission
+from ..review.display import CHANNEL_LABELS, policy_label, status_label
+from ..suggestions import section_label
+from ..timeutil import TOKYO
+from .redactions import published_text
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NO_SECTION = "（該当箇所の指定なし）"
+ANSWER_STATUS_LABELS = {
+    AnswerStatus.DRAFT: "下書き", AnswerStatus.PENDING: "承認待ち",
+    AnswerStatus.APPROVED: "承認済み", AnswerStatus.RETURNED: "差し戻し",
+}
+# The form's name, e-mail and IP hash are deliberately absent: this file leaves the system.
+CSV_HEADER = [
+    "意見番号", "受付番号", "受付方法", "受付日", "提出日時（日本時間）", "区分（在住・在勤など）", "該当箇所",
+    "受付時の提案", "受付時の提案の確率", "最新の提案", "最新の提案の確率", "要確認", "確定した基本施策",
+    "複数該当", "状態", "重複元の意見番号", "意見（公表用に伏せ字済み）", "意見の概要", "市の考え方", "対応",
+    "回答の状態",
+]
+PUBLICATION_HEADER = ["No.", "該当箇所", "意見の概要", "市の考え方", "対応", "件数"]
+
+
+def safe_cell(value) -> str:
+    """A CSV cell that spreadsheet programs will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _probability(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _comments_for_export(consultation: Consultation):
+    query = (select(Comment).where(Comment.consultation_id == consultation.id)
+             .options(joinedload(Comment.submission), joinedload(Comment.section), joinedload(Comment.answer),
+                      selectinload(Comment.suggestions), selectinload(Comment.redactions))
+             .join(Submission).order_by(Submission.receipt_number, Comment.id))
+    return db.session.scalars(query).unique()
+
+
+def _csv_row(c: Comment) -> list:
+    first, latest, submission, answer = c.first_suggestion, c.latest_suggestion, c.submission, c.answer
+    return [
+        c.id, submission.receipt_number, CHANNEL_LABELS.get(submission.channel, submission.channel),
+        submission.received_on.isoformat(), submission.submitted_at.astimezone(TOKYO).strftime("%Y-%m-%d %H:%M"),
+        submission.attribute, section_label(c) or "",
+        policy_label(first.policy_code) if first else "", _probability(first.probability if first else None),
+        policy_label(latest.policy_code) if latest else "", _probability(latest.probability if latest else None),
+        "要確認" if latest is not None and not latest.confident else "",
+        policy_label(c.confirmed_policy) if c.confirmed_policy else "",
+        "、".join(policy_label(code) for code in c.secondary_policies or []),
+        status_label(c), c.duplicate_of_id or "", published_text(c),
+        answer.summary if answer else "", answer.response if answer else "",
+        OUTCOME_LABELS.get(answer.outcome, "") if answer and answer.outcome else "",
+        ANSWER_STATUS_LABELS.get(answer.status, "") if answer else "",
+    ]
+
+
+def csv_lines(consultation: Consultation) -> Iterator[str]:
+    """The staff CSV, piece by piece: a BOM so Excel reads UTF-8, then the header and one row per opinion."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow(CSV_HEADER)
+    yield "\ufeff" + flush()
+    for number, comment in enumerate(_comments_for_export(consultation), 1):
+        writer.writerow([safe_cell(v) for v in _csv_row(comment)])
+        if number % 500 == 0:
+            yield flush()
+    yield flush()
+
+
+def export_csv(consultation: Consultation) -> str:
+    return "".join(csv_lines(consultation))
+
+
+# --- The publication table -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicationRow:
+    number: int
+    section: str
+    summary: str
+    response: str
+    outcome: str
+    count: int
+
+    @property
+    def count_label(self) -> str:
+        return f"同趣旨 {self.count}件" if self.count > 1 else "1件"
+
+
+@dataclass
+class PolicyGroup:
+    title: str
+    rows: list[PublicationRow] = field(default_factory=list)
+
+
+@dataclass
+class PublicationTable:
+    title: str
+    groups: list[PolicyGroup]
+    opinions: int
+    people: int
+    pending: int
+
+    @property
+    def counts_line(self) -> str:
+        return f"{self.opinions}件({self.people}人)"
+
+
+def _policy_title(consultation: Consultation, code: str | None) -> str:
+    policy = consultation.policy_by_code(code) if code else None
+    return policy.title if policy else "分類なし"
+
+
+def publication_table(consultation: Consultation) -> PublicationTable:
+    """Approved answers grouped by policy, ordered by section, numbered; texts masked, no names."""
+    groups: dict[str, PolicyGroup] = {}
+    number, submissions, counted = 0, set(), set()
+    for answer in approved_answers(consultation):
+        members = [c for c in answer.comments if c.status is not CommentStatus.EXCLUDED]
+        if not members:
+            continue
+        first = members[0]
+        number += 1
+        group = groups.setdefault(first.policy or "", PolicyGroup(_policy_title(consultation, first.policy)))
+        group.rows.append(PublicationRow(
+            number=number, section=section_label(first) or NO_SECTION,
+            summary=answer.summary.strip() or published_text(first), response=answer.response,
+            outcome=OUTCOME_LABELS.get(answer.outcome, "") if answer.outcome else "", count=len(members),
+        ))
+        counted.update(c.id for c in members)
+        submissions.update(c.submission_id for c in members)
+    publishable = db.session.scalar(
+        select(db.func.count()).select_from(Comment).where(
+            Comment.consultation_id == consultation.id, Comment.status != CommentStatus.EXCLUDED)
+    )
+    return PublicationTable(f"「{consultation.title}」に寄せられた意見の概要と市の考え方", list(groups.values()),
+                            len(counted), len(submissions), publishable - len(counted))
+
+
+def publication_xlsx(table: PublicationTable) -> bytes:
+    """The table as an Excel workbook ready to print on A4."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "意見の概要と市の考え方"
+    ws.append([table.title])
+    ws.append([f"提出された意見：{table.counts_line}"])
+    ws.append(PUBLICATION_HEADER)
+    ws["A1"].font = Font(bold=True, size=14)
+    header_fill, thin = PatternFill("solid", fgColor="DDE7F0"), Side(style="thin", color="767676")
+    for cell in ws[3]:
+        cell.font, cell.fill = Font(bold=True), header_fill
+    for group in table.groups:
+        ws.append([group.title])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(PUBLICATION_HEADER))
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        for row in group.rows:
+            ws.append([row.number, row.section, row.summary, row.response, row.outcome, row.count_label])
+    for line in ws.iter_rows(min_row=3):
+        for cell in line:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
+    for column, width in zip("ABCDEF", (6, 24, 50, 50, 14, 12), strict=True):
+        ws.column_dimensions[column].width = width
+    ws.print_title_rows = "3:3"
+    ws.page_setup.paperSize, ws.page_setup.orientation = ws.PAPERSIZE_A4, "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- Training data ---------------------------------------------------------------------------
+
+
+def training_jsonl(consultation: Consultation) -> str:
+    """Confirmed opinions as JSON Lines (text, label, section) for `python -m classifier train --data`."""
+    query = (select(Comment).where(Comment.consultation_id == consultation.id,
+                                   Comment.status == CommentStatus.CONFIRMED, Comment.confirmed_policy.is_not(None))
+             .options(joinedload(Comment.section), selectinload(Comment.redactions)).order_by(Comment.id))
+    lines = [json.dumps({"text": published_text(c), "label": c.confirmed_policy, "section": section_label(c)},
+                        ensure_ascii=False) for c in db.session.scalars(query)]
+    return "".join(line + "\n" for line in lines)
