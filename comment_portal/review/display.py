@@ -1,0 +1,83 @@
+"""How the review pages name things and mark up residents' words (always escaped first)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from ..models import Channel, Comment, CommentStatus, Consultation, ExclusionReason, Suggestion
+
+CHANNEL_LABELS = {
+    Channel.WEB: "Web",
+    Channel.POST: "郵送",
+    Channel.FAX: "FAX",
+    Channel.EMAIL: "メール",
+    Channel.COUNTER: "窓口",
+}
+STATUS_LABELS = {
+    CommentStatus.UNREVIEWED: "未確認",
+    CommentStatus.CONFIRMED: "確認済",
+    CommentStatus.EXCLUDED: "対象外",
+}
+EXCLUSION_LABELS = {ExclusionReason.OFFTOPIC: "対象外", ExclusionReason.SPAM: "スパム"}
+EXCERPT_CHARS = 80
+
+
+def policy_label(code: str | None) -> str:
+    """Short name of a policy code: 基本施策1 … 基本施策4, 計画全体・その他."""
+    if not code:
+        return "未分類"
+    return "計画全体・その他" if code == "other" else f"基本施策{code}"
+
+
+def status_label(comment: Comment) -> str:
+    if comment.status is CommentStatus.EXCLUDED and comment.exclusion_reason is ExclusionReason.SPAM:
+        return "対象外（スパム）"
+    return STATUS_LABELS[comment.status]
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The first characters of a text on one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit] + "…"
+
+
+def percent(probability: float | None) -> str:
+    return "" if probability is None else f"{probability * 100:.0f}%"
+
+
+def highlight(text: str, terms: Iterable[str]) -> Markup:
+    """The text escaped, with each occurrence of a term wrapped in <mark> (longest terms win)."""
+    words = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not words:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    parts: list[Markup] = []
+    position = 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[position:match.start()]))
+        parts.append(Markup("<mark>%s</mark>") % match.group())
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return Markup("").join(parts)
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    code: str
+    label: str
+    title: str
+    probability: float | None
+
+    @property
+    def percent(self) -> str:
+        return percent(self.probability)
+
+
+def score_rows(consultation: Consultation, suggestion: Suggestion | None) -> list[ScoreRow]:
+    """Every policy of the consultation, in the draft's order, with the suggestion's probability."""
+    scores = suggestion.scores if suggestion else {}
+    return [ScoreRow(p.code, policy_label(p.code), p.title, scores.get(p.code)) for p in consultation.policies]
