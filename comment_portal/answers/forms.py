@@ -101,7 +101,7 @@ def _id_or_zero(value) -> int:
 class AnswerForm(BaseForm):
     summary = TextAreaField("意見の概要", validators=[PlainText(), MaxChars(2000, "意見の概要")])
     response = TextAreaField("市の考え方", validators=[PlainText(), MaxChars(4000, "市の考え方")])
-    outcome = RadioField("対応の区分", choices=[(o.value, label) for o, label in OUTCOME_LABELS.items()],
+    outcome = RadioField("対応の区分", choices={o.value: label for o, label in OUTCOME_LABELS.items()},
                          validate_choice=False)
     attach = SelectMultipleField("同じ内容の意見をまとめる", coerce=_id_or_zero, validate_choice=False)
     other_ids = StringField("ほかにまとめる意見の番号", validators=[PlainText()])
@@ -153,7 +153,7 @@ class PaperForm(CommentForm):
 
     consent = None
     website = None
-    channel = RadioField("受付方法", choices=[(c.value, CHANNEL_LABELS[c]) for c in PAPER_CHANNELS],
+    channel = RadioField("受付方法", choices={c.value: CHANNEL_LABELS[c] for c in PAPER_CHANNELS},
                          validate_choice=False)
     received_on = StringField("受付日（届いた日）")
 

@@ -9,7 +9,7 @@ from .. import suggestions
 from ..auth.decorators import APPROVER_ROLES, STAFF_ROLES, role_required
 from ..consultations import current_consultation
 from ..extensions import db
-from ..models import OUTCOME_LABELS, Answer, AnswerStatus, Channel, Comment, Outcome, Submission
+from ..models import OUTCOME_LABELS, Answer, AnswerStatus, Channel, Comment, Outcome, Submission, User
 from ..receipts import normalise_receipt_number
 from ..timeutil import tokyo_today
 from . import labels, paper, responses, splitting
@@ -103,7 +103,8 @@ def receipt(receipt: str):
     if submission is None:
         return render_template("answers/receipt_search.html", number=receipt, not_found=number), 404
     text = splitting.source_text(submission)
-    return render_template("answers/receipt.html", submission=submission, text=text,
+    entered_by = db.session.get(User, submission.entered_by_id) if submission.entered_by_id else None
+    return render_template("answers/receipt.html", submission=submission, text=text, entered_by=entered_by,
                            segments=splitting.segments(text, submission.comments))
 
 
