@@ -150,8 +150,11 @@ def confirmed_examples() -> list[dict]:
     ]
 
 
-def retrain(force: bool = False, folds: int = 5) -> RetrainResult:
-    """Train seed + confirmed comments; activate if not worse than the active model (or forced)."""
+def retrain(force: bool = False, folds: int = 5, candidate_only: bool = False) -> RetrainResult:
+    """Train seed + confirmed comments; activate if not worse than the active model (or forced).
+
+    With candidate_only the new version is stored inactive, for a person to compare and decide.
+    """
     rows = confirmed_examples()
     consultation_dir = consultation_data_dir(current_consultation())
     base = classifier.data.training_examples(consultation_dir)
@@ -163,8 +166,9 @@ def retrain(force: bool = False, folds: int = 5) -> RetrainResult:
     version = f"retrain-{utcnow():%Y%m%d%H%M%S%f}"
     directory = Path(current_app.config["MODEL_DIR"]) / version
     model = classifier.train_default_model(directory, consultation_dir, extra_examples=rows, version=version)
-    activate = force or _not_worse(candidate_metrics, active_metrics)
-    metadata = {**model.metadata, "metrics": {"candidate_cv": candidate_metrics, "active": active_metrics}}
+    activate = not candidate_only and (force or _not_worse(candidate_metrics, active_metrics))
+    metadata = {**model.metadata, "metrics": {"candidate_cv": candidate_metrics, "active": active_metrics,
+                                              "active_version": active.version if active else None}}
     row = register_version(version, directory, metadata, activate=activate)
     resuggested = resuggest_unreviewed(row) if activate else 0
     return RetrainResult(row, len(rows), candidate_metrics, active.version if active else None,
@@ -220,6 +224,17 @@ def activate(version_name: str) -> ModelVersion:
     activate_version(row)
     db.session.commit()
     return row
+
+
+def train_candidate(folds: int = 5) -> RetrainResult:
+    """Train a new version and keep it inactive, with its metrics beside the active model's."""
+    return retrain(folds=folds, candidate_only=True)
+
+
+def use_version(version_name: str) -> tuple[ModelVersion, int]:
+    """Activate a stored version and re-suggest every unreviewed comment with it."""
+    row = activate(version_name)
+    return row, resuggest_unreviewed(row)
 
 
 def all_versions() -> list[ModelVersion]:
