@@ -10,6 +10,24 @@ from typing import NamedTuple
 _POS1, _POS2 = 0, 1
 _LEMMA, _ORTH_BASE = 7, 10
 
+# Fast path: one Tagger.parse() call per text with a custom MeCab output format, instead of
+# a Python Node object per morpheme (bare node iteration is the speed yardstick; reading each
+# node's feature string alone costs ~35 % of it). Each output line identifies a dictionary entry
+# cheaply: surface, left/right context ids, word cost (no %f/%F/%H: MeCab copies an 8 KB buffer
+# per node for %f, and whole feature strings are slow to decode and hash). Distinct entries can
+# share such a line (371 of 756k in unidic-lite), but then they tie on every path cost and
+# MeCab's Viterbi always keeps the same one of them, so a line always stands for one entry.
+# Lines are learned on first sight from the node path (feature_raw), then answered from a cache.
+# Unknown words carry their (6-field) feature: they are often new (numbers, names), so deciding
+# them from the line avoids re-reading the text through nodes. Notes on the options:
+# `-O ''` is needed because unidic-lite's dicrc selects its "unidic" format, which overrides -F;
+# an --unk-format equal to MeCab's default ("%m\t%H\n") is replaced by the node format, hence
+# the "unk" marker. Surfaces never hold "\t" or "\n" (MeCab treats both as spaces).
+_NODE_FORMAT = r"%m\t%phl\t%phr\t%c\n"
+_UNK_FORMAT = r"%m\t%H\tunk\n"
+_FORMAT_ARGS = f"-O '' --node-format='{_NODE_FORMAT}' --unk-format='{_UNK_FORMAT}' --eos-format='EOS\\n'"
+_CACHE_SIZE = 200_000
+
 _CONTENT_POS1 = {"名詞", "動詞", "形容詞", "形状詞"}
 _DROP_POS2 = {"非自立可能", "数詞", "代名詞"}
 _COMPOUND_POS1 = {"名詞", "接頭辞"}
@@ -90,6 +108,7 @@ class JapaneseTokenizer:
         self.dicdir = dicdir
         self._tagger = None
         self._cache: dict[tuple[str, str], tuple[str | None, bool]] = {}
+        self._line_cache: dict[str, tuple[str | None, bool, str]] = {}
 
     def __getstate__(self) -> dict:
         """Pickle only the parameters: the Tagger holds C state."""
@@ -108,22 +127,34 @@ class JapaneseTokenizer:
         if self._tagger is None:
             import fugashi
 
-            args = f"-d {self.dicdir}" if self.dicdir else ""
-            self._tagger = fugashi.Tagger(args)
+            args = f"-d {self.dicdir} " if self.dicdir else ""
+            self._tagger = fugashi.Tagger(args + _FORMAT_ARGS)
         return self._tagger
 
     def __call__(self, text: str) -> list[str]:
         """Features of a text (content-word lemmas plus compound nouns); the fast path, no spans."""
         if not text:
             return []
+        text = unicodedata.normalize("NFKC", text).lower()
+        if "\x00" in text:
+            # Node iteration hands MeCab a C string, which ends at the first NUL: keep that.
+            text = text[: text.index("\x00")]
+        lines = self.tagger.parse(text).split("\n")
+        lines.pop()  # "EOS"
         features: list[str] = []
         run: list[str] = []
-        cache, analyse = self._cache, self._analyse
-        for node in self.tagger(unicodedata.normalize("NFKC", text).lower()):
-            surface = node.surface
-            # Inlined cache lookup: this loop is the hot path of training and prediction.
-            hit = cache.get((node.feature_raw, surface))
-            form, joins = hit if hit is not None else analyse(node.feature_raw, surface)
+        cache, learned = self._line_cache, None
+        # The hot path of training and prediction: one dict lookup per morpheme.
+        for line in lines:
+            hit = cache.get(line)
+            if hit is None:
+                if line.endswith("\tunk"):
+                    hit = self._learn_unknown(line)
+                else:
+                    if learned is None:
+                        learned = self._learn(text, lines)
+                    hit = learned[line]
+            form, joins, surface = hit
             if joins:
                 run.append(surface)
             elif run:
@@ -134,6 +165,27 @@ class JapaneseTokenizer:
         if run:
             self._flush_words(run, features)
         return features
+
+    def _learn(self, text: str, lines: list[str]) -> dict[str, tuple[str | None, bool, str]]:
+        """Decisions for the parse() lines of a text, read from the matching nodes; cached."""
+        nodes = self.tagger(text)
+        if len(nodes) != len(lines):
+            raise RuntimeError(f"MeCab gave {len(lines)} lines but {len(nodes)} nodes")  # same lattice
+        learned = {}
+        for line, node in zip(lines, nodes, strict=True):
+            surface = node.surface
+            learned[line] = (*self._analyse(node.feature_raw, surface), surface)
+        if len(self._line_cache) < _CACHE_SIZE:
+            self._line_cache.update(learned)
+        return learned
+
+    def _learn_unknown(self, line: str) -> tuple[str | None, bool, str]:
+        """Decision for an unknown word's line (surface, feature, "unk"); cached."""
+        surface, feature_raw, _ = line.split("\t")
+        hit = (*self._analyse(feature_raw, surface), surface)
+        if len(self._line_cache) < _CACHE_SIZE:
+            self._line_cache[line] = hit
+        return hit
 
     def _flush_words(self, run: list[str], features: list[str]) -> None:
         """Compound noun (and inner pairs) of a run of noun parts, as plain strings."""
@@ -175,7 +227,7 @@ class JapaneseTokenizer:
         hit = self._cache.get(key)
         if hit is None:
             hit = self._classify(feature_raw.split(","), surface)
-            if len(self._cache) < 200_000:
+            if len(self._cache) < _CACHE_SIZE:
                 self._cache[key] = hit
         return hit
 
