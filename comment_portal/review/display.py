@@ -24,6 +24,7 @@ STATUS_LABELS = {
 }
 EXCLUSION_LABELS = {ExclusionReason.OFFTOPIC: "対象外", ExclusionReason.SPAM: "スパム"}
 EXCERPT_CHARS = 80
+EXCERPT_CONTEXT = 20  # characters shown before a search match
 
 
 def policy_label(code: str | None) -> str:
@@ -39,10 +40,13 @@ def status_label(comment: Comment) -> str:
     return STATUS_LABELS[comment.status]
 
 
-def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """The first characters of a text on one line."""
+def excerpt(text: str, limit: int = EXCERPT_CHARS, around: str = "") -> str:
+    """The first characters of a text on one line, or those around the first match of `around`."""
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[:limit] + "…"
+    found = flat.find(around) if around else -1
+    start = max(0, found - EXCERPT_CONTEXT) if found + len(around) > limit else 0
+    shown = flat[start:start + limit]
+    return ("…" if start else "") + shown + ("…" if start + limit < len(flat) else "")
 
 
 def percent(probability: float | None) -> str:
