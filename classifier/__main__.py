@@ -1,4 +1,4 @@
-"""Command line: python -m classifier train | predict | evaluate."""
+"""Command line: python -m classifier train | predict | evaluate | group."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from classifier import (
     train_default_model,
 )
 from classifier.data import DataError, read_jsonl, training_examples
+from classifier.duplicates import THRESHOLD, group_duplicates
 from classifier.evaluate import cross_validate, evaluate_model, format_report
 
 
@@ -78,6 +79,37 @@ def cmd_predict(args, stdin=None, stdout=None, stderr=None) -> int:
     return 1 if errors else 0
 
 
+def _parse_group_line(line: str) -> dict:
+    """A group input object (id, text); ValueError with a message naming the problem."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg})") from None
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        raise ValueError("no 'text' string")
+    return row
+
+
+def cmd_group(args, stdin=None, stdout=None, stderr=None) -> int:
+    """Read JSON Lines (id, text) on stdin, write id and near-duplicate group per good input, in order."""
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    errors, rows = 0, []
+    for number, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append(_parse_group_line(line))
+        except ValueError as exc:
+            errors += 1
+            stderr.write(f"line {number}: {exc}\n")
+    # Grouping needs every text at once, so answers come after the whole input is read.
+    labels = group_duplicates([r["text"] for r in rows], threshold=args.threshold).labels
+    for row, label in zip(rows, labels, strict=True):
+        stdout.write(json.dumps({"id": row.get("id"), "group": int(label)}, ensure_ascii=False) + "\n")
+    stdout.flush()
+    return 1 if errors else 0
+
+
 def cmd_evaluate(args) -> int:
     """Print metrics of a model on --data, or K-fold learning (seed + other folds) with --cv."""
     rows = read_jsonl(Path(args.data))
@@ -92,7 +124,7 @@ def cmd_evaluate(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Argument parser of the three commands."""
+    """Argument parser of the four commands."""
     parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__)
     parser.add_argument("--consultation", default=str(DEFAULT_CONSULTATION_DIR),
                         help="consultation directory (draft + seed_examples.jsonl)")
@@ -106,13 +138,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--data", required=True)
     evaluate.add_argument("--model")
     evaluate.add_argument("--cv", type=int, default=0, help="K-fold learning instead of a fixed model")
+    group = sub.add_parser("group", help="JSON Lines (id, text) on stdin -> near-duplicate group per line")
+    group.add_argument("--threshold", type=float, default=THRESHOLD,
+                       help=f"cosine similarity to a group's representative (default {THRESHOLD})")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
-    handler = {"train": cmd_train, "predict": cmd_predict, "evaluate": cmd_evaluate}[args.command]
+    handler = {"train": cmd_train, "predict": cmd_predict, "evaluate": cmd_evaluate,
+               "group": cmd_group}[args.command]
     try:
         return handler(args)
     except (ModelLoadError, DataError, OSError) as exc:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
-from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.preprocessing import normalize
 
 # Cosine of TF-IDF character 3-grams between two copies of one template. Principle: a campaign copy
 # keeps most of its body; editing a greeting, a group name and a few phrasings in a 150-300 character
@@ -39,6 +39,7 @@ _BANDS, _ROWS = 16, 2
 _MIN_JACCARD = 0.15
 _PRIME = (1 << 31) - 1
 _HASH_BITS = 22
+_IDF_POPULATION = 1000
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _SEED = 20211001
 
@@ -90,7 +91,7 @@ def _is_signature(sentence: str) -> bool:
 
 def body_key(text: str) -> str:
     """The comparable body of a text: NFKC, lower case, without greetings, sign-offs, bullets, spaces, punctuation."""
-    norm = unicodedata.normalize("NFKC", text or "").lower()
+    norm = _BULLET.sub("", unicodedata.normalize("NFKC", text or "").lower())
     sentences = _sentences(norm)
     start, end = 0, len(sentences)
     while start < min(end, _MAX_EDGE_SENTENCES) and _GREETING.search(sentences[start]):
@@ -98,8 +99,7 @@ def body_key(text: str) -> str:
     stop = max(start, end - _MAX_EDGE_SENTENCES)
     while end > stop and (_SIGNOFF.search(sentences[end - 1].strip()) or _is_signature(sentences[end - 1])):
         end -= 1
-    body = _BULLET.sub("", "".join(sentences[start:end]))
-    key = _NON_WORD.sub("", body)
+    key = _NON_WORD.sub("", "".join(sentences[start:end]))
     if len(key) * 3 >= len(norm):
         return key
     # A text that is all greeting (or whose body is mostly boilerplate) is compared as a whole.
@@ -190,13 +190,35 @@ def _medoid_groups(sub: csr_matrix, lengths: np.ndarray, edges: csr_matrix, thre
         medoid = rest[int(np.argmax(part @ centroid))]
         sims = np.asarray((part @ sub[medoid].T).todense()).ravel()
         ratio = np.minimum(lengths[rest], lengths[medoid]) / np.maximum(np.maximum(lengths[rest], lengths[medoid]), 1)
-        near = ((sims >= threshold) & (ratio >= MIN_LENGTH_RATIO)) | (rest == medoid)
+        ok_length = ratio >= MIN_LENGTH_RATIO
+        near = ((sims >= threshold) & ok_length) | (rest == medoid)
+        if near.sum() >= 3:
+            # One refinement step: the group's centroid averages over the template's alternative
+            # phrasings, so a copy that took the other phrasing at several places is still close to it.
+            centroid = np.asarray(part[near].sum(0)).ravel()
+            near |= (part @ (centroid / np.linalg.norm(centroid)) >= threshold) & ok_length
         yield rest[near], medoid
         rest = rest[~near]
         if len(rest):
             _, comp = connected_components(edges[rest][:, rest], directed=False)
             order = np.argsort(comp, kind="stable")
             queue += np.split(rest[order], np.flatnonzero(np.diff(comp[order])) + 1)
+
+
+def _tfidf(counts: csr_matrix) -> csr_matrix:
+    """Sublinear TF-IDF rows, L2-normalised, with the IDF of a population of at least _IDF_POPULATION texts.
+
+    In a small batch dominated by one campaign, plain IDF would make the template's shared n-grams the
+    cheapest and the edits the dearest, pushing copies apart; the texts missing from a small batch are
+    counted as unrelated comments (none of the n-grams), as in a real consultation.
+    """
+    n = counts.shape[0]
+    population = max(n, _IDF_POPULATION)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    idf = np.log((population + 1) / (df + 1)) + 1
+    tf = counts.copy()
+    tf.data = (1 + np.log(tf.data)) * idf[tf.indices]
+    return normalize(tf)
 
 
 def _compact(sub: csr_matrix) -> csr_matrix:
@@ -214,7 +236,7 @@ def _fuzzy_groups(keys: list[str], threshold: float, min_chars: int) -> tuple[np
     if len(eligible) < 2:
         return labels, medoids
     counts = shingle_matrix([keys[i] for i in eligible])
-    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    tfidf = _tfidf(counts)
     signature = minhash_signatures(counts)
     rows, cols = _candidate_pairs(signature)
     # Cheap prefilter on the signatures' agreement (estimated Jaccard) before the exact cosine.

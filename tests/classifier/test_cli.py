@@ -65,3 +65,30 @@ def test_train_rejects_bad_data(tmp_path):
     result = run(["train", "--data", str(data), "--out", str(tmp_path / "m")])
     assert result.returncode == 2
     assert ":2:" in result.stderr
+
+
+def test_group_answers_in_order_and_reports_bad_lines():
+    body = "活動の場が足りないので、団体が使える部屋を確保してください。施設の予約をネットでできるようにしてください。"
+    lines = [
+        json.dumps({"id": "a", "text": "いつもお世話になっております。\n" + body}, ensure_ascii=False),
+        "{broken",
+        json.dumps({"id": "b", "text": "補助金の申請書類を減らしてください。"}, ensure_ascii=False),
+        json.dumps({"id": "c"}),
+        json.dumps({"id": 3, "text": "・" + body + "\n以上"}, ensure_ascii=False),
+        json.dumps({"id": "e", "text": ""}),
+    ]
+    result = run(["group"], "\n".join(lines) + "\n")
+    assert result.returncode == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", "b", 3, "e"]
+    assert all(set(o) == {"id", "group"} for o in out)
+    groups = [o["group"] for o in out]
+    assert groups[0] == groups[2] and len(set(groups)) == 3
+    assert "line 2" in result.stderr and "line 4" in result.stderr and "line 5" not in result.stderr
+
+
+def test_group_clean_and_empty_input_exit_zero():
+    result = run(["group"], json.dumps({"id": 1, "text": "テスト"}) + "\n")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"id": 1, "group": 0}
+    assert run(["group"], "").returncode == 0
