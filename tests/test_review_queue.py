@@ -187,3 +187,10 @@ def test_bulk_needs_a_csrf_token(client, staff):
     comment_id = add_comment("一つ目").id
     assert client.post("/review/bulk", data={"action": "offtopic", "ids": [comment_id]}).status_code == 400
     assert db.session.scalar(select(Comment.status)) is CommentStatus.UNREVIEWED
+
+
+def test_search_shows_the_words_around_the_match_marked_and_escaped(client, staff):
+    add_comment("前置き。" * 30 + "<b>会議室</b>を増やして")
+    html = queue(client, "?q=会議室")
+    assert "&lt;b&gt;<mark>会議室</mark>&lt;/b&gt;を増やして" in html and "<b>" not in html
+    assert "…" in html

@@ -112,6 +112,11 @@ def _policy_condition(f: QueueFilter) -> ColumnElement[bool]:
         return and_(Comment.status == CommentStatus.CONFIRMED, confirmed) if code else \
             Comment.status != CommentStatus.CONFIRMED
     # Either: what staff confirmed, else (still unreviewed) what the model suggested.
+    # With a status filter it is one column, which lets the database use that column's index.
+    if f.status is CommentStatus.UNREVIEWED:
+        return suggested
+    if f.status is CommentStatus.CONFIRMED:
+        return confirmed if code else false()
     unreviewed = and_(Comment.status == CommentStatus.UNREVIEWED, suggested)
     return unreviewed if code is None else or_(Comment.confirmed_policy == code, unreviewed)
 
@@ -156,17 +161,37 @@ def conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
 
 # --- Sort orders ----------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class SortKey:
+    expr: ColumnElement
+    descending: bool = False
+    nullable: bool = False  # ascending with NULLs first (SQLite's natural order, so its index serves it)
+
+    def order(self, reverse: bool = False):
+        if self.descending != reverse:
+            return self.expr.desc().nulls_last() if self.nullable else self.expr.desc()
+        return self.expr.asc().nulls_first() if self.nullable else self.expr.asc()
+
+    def equal(self, value) -> ColumnElement[bool]:
+        return self.expr.is_(None) if value is None else self.expr == value
+
+    def beyond(self, value, forward: bool) -> ColumnElement[bool]:
+        """Strictly after `value` in this key's order (before it when not forward)."""
+        if self.nullable:  # ascending, NULLs first
+            if forward:
+                return self.expr.is_not(None) if value is None else self.expr > value
+            return false() if value is None else or_(self.expr < value, self.expr.is_(None))
+        return self.expr > value if self.descending != forward else self.expr < value
+
+
 def _status_rank() -> ColumnElement[int]:
     return case((Comment.status == CommentStatus.UNREVIEWED, 0), else_=1)
 
 
-def _uncertainty_keys() -> list[tuple[ColumnElement, bool]]:
-    # Unclassified (no probability) first, then the least probable suggestion.
-    return [
-        (_status_rank(), False),
-        (case((Comment.suggestion_probability.is_(None), 0), else_=1), False),
-        (func.coalesce(Comment.suggestion_probability, literal(0.0)), False),
-    ]
+def _uncertainty_keys(f: QueueFilter) -> list[SortKey]:
+    # Unreviewed first (moot when filtered by status), then unclassified, then the least probable.
+    status = [] if f.status else [SortKey(_status_rank())]
+    return [*status, SortKey(Comment.suggestion_probability, nullable=True)]
 
 
 def _effective_policy() -> ColumnElement[str]:
@@ -177,19 +202,15 @@ def _effective_policy() -> ColumnElement[str]:
     return func.coalesce(chosen, literal(NO_POLICY))
 
 
-def sort_keys(sort: str) -> list[tuple[ColumnElement, bool]]:
-    """(expression, descending) pairs, none NULL, ending with the comment id so the order is total."""
-    if sort == "date":
-        return [(Submission.received_on, True), (Comment.id, True)]
-    if sort == "date_asc":
-        return [(Submission.received_on, False), (Comment.id, False)]
-    if sort == "policy":
-        return [(_effective_policy(), False), *_uncertainty_keys(), (Comment.id, False)]
-    return [*_uncertainty_keys(), (Comment.id, False)]
-
-
-def _order_by(keys: list[tuple[ColumnElement, bool]], reverse: bool = False) -> list:
-    return [expr.desc() if desc != reverse else expr.asc() for expr, desc in keys]
+def sort_keys(f: QueueFilter) -> list[SortKey]:
+    """The queue's order, ending with the comment id so that it is total."""
+    if f.sort == "date":
+        return [SortKey(Submission.received_on, descending=True), SortKey(Comment.id, descending=True)]
+    if f.sort == "date_asc":
+        return [SortKey(Submission.received_on), SortKey(Comment.id)]
+    if f.sort == "policy":
+        return [SortKey(_effective_policy()), *_uncertainty_keys(f), SortKey(Comment.id)]
+    return [*_uncertainty_keys(f), SortKey(Comment.id)]
 
 
 def _needs_submission(f: QueueFilter, for_sort: bool = True) -> bool:
@@ -208,13 +229,15 @@ def _ids(f: QueueFilter, consultation_id: int) -> Select:
 
 def count_select(f: QueueFilter, consultation_id: int) -> Select:
     """How many comments a filter selects (without the join a sort by date alone would need)."""
-    statement = select(func.count(Comment.id)).where(Comment.consultation_id == consultation_id, *conditions(f))
+    statement = select(func.count()).select_from(Comment).where(
+        Comment.consultation_id == consultation_id, *conditions(f)
+    )
     return statement.join(Comment.submission) if _needs_submission(f, for_sort=False) else statement
 
 
 def queue_select(f: QueueFilter, consultation_id: int) -> Select:
     """The ids of the comments a filter selects, in its sort order (paginate this, then load_comments)."""
-    return _ids(f, consultation_id).order_by(*_order_by(sort_keys(f.sort)))
+    return _ids(f, consultation_id).order_by(*[key.order() for key in sort_keys(f)])
 
 
 def load_comments(ids: list[int]) -> list[Comment]:
@@ -233,15 +256,14 @@ def neighbour(f: QueueFilter, comment: Comment, forward: bool = True) -> int | N
     Works from the comment's sort key values, so it also finds the right place for a
     comment that the filter does not select (e.g. one just confirmed).
     """
-    keys = sort_keys(f.sort)
-    key_query = select(*[expr for expr, _ in keys]).where(Comment.id == comment.id)
+    keys = sort_keys(f)
+    key_query = select(*[key.expr for key in keys]).where(Comment.id == comment.id)
     if _needs_submission(f):
         key_query = key_query.join(Comment.submission)
     values = db.session.execute(key_query).one()
-    after = [false()]
-    for index, (expr, desc) in enumerate(keys):
-        equal = [keys[j][0] == values[j] for j in range(index)]
-        beyond = expr > values[index] if desc != forward else expr < values[index]
-        after.append(and_(*equal, beyond))
+    after = [
+        and_(*[keys[j].equal(values[j]) for j in range(index)], key.beyond(values[index], forward))
+        for index, key in enumerate(keys)
+    ]
     query = _ids(f, comment.consultation_id).where(or_(*after))
-    return db.session.scalar(query.order_by(*_order_by(keys, reverse=not forward)).limit(1))
+    return db.session.scalar(query.order_by(*[key.order(reverse=not forward) for key in keys]).limit(1))
