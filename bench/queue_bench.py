@@ -139,11 +139,13 @@ def time_pages(app, repeat: int, n: int) -> None:
     middle = n // 2
     pages = {
         "queue, first page (default sort)": "/review",
+        "queue, unreviewed only": "/review?status=unreviewed",
         "queue, status+policy+q": "/review?status=unreviewed&policy=3&q=%E4%BC%9A%E8%AD%B0%E5%AE%A4",
         "queue, page 100": "/review?page=100",
         "queue, sort by date": "/review?sort=date",
         "queue, sort by policy": "/review?sort=policy&status=unreviewed",
-        "comment view (with prev/next)": f"/review/comments/{middle}?status=unreviewed",
+        "comment view, unreviewed queue": f"/review/comments/{middle}?status=unreviewed",
+        "comment view, whole queue": f"/review/comments/{middle}",
     }
     print(f"  {'page':36} {'p50 ms':>8} {'p95 ms':>8}")
     for label, url in pages.items():
