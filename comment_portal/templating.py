@@ -26,6 +26,8 @@ STAFF = {Role.ADMIN, Role.STAFF, Role.APPROVER}
 NAVIGATION = [
     ("review.queue", "意見の確認", STAFF),
     ("answers.paper_new", "紙・メール等の意見の登録", STAFF),
+    ("answers.receipt_search", "受付番号で探す", STAFF),
+    ("answers.index", "回答の作成", STAFF),
     ("answers.approvals", "回答の承認", {Role.ADMIN, Role.APPROVER}),
     ("publication.redactions", "公表前の個人情報確認", STAFF),
     ("publication.exports", "出力", STAFF),

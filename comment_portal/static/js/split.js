@@ -74,7 +74,7 @@
     // Keep the text selection: a mousedown on the button would otherwise clear it.
     button.addEventListener("mousedown", function (event) { event.preventDefault(); });
     button.addEventListener("click", function () { fill(row); });
-    row.querySelector("[data-preview]").parentNode.prepend(button);
+    row.querySelector("[data-pick]").appendChild(button);
     row.addEventListener("input", function () { updatePreview(row); });
   });
   document.addEventListener("selectionchange", showSelection);
