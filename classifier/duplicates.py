@@ -77,6 +77,26 @@ class Grouping:
         """Indices of the texts in a group, in input order."""
         return np.flatnonzero(self.labels == group)
 
+    def subset(self, indices) -> Grouping:
+        """The grouping restricted to some texts (e.g. one policy's), renumbered in their order.
+
+        A group's representative is kept when it is in the subset, else its first member there.
+        """
+        indices = np.asarray(indices, dtype=np.int64)
+        if len(indices) == 0:
+            empty = np.zeros(0, dtype=int)
+            return Grouping(empty, empty, empty)
+        labels = _first_appearance_order(self.labels[indices])
+        reps = np.full(labels.max() + 1, -1, dtype=np.int64)
+        position = {int(i): k for k, i in enumerate(indices)}
+        for k in range(len(indices) - 1, -1, -1):  # ends with each group's first member
+            reps[labels[k]] = k
+        for g, old in enumerate(self.labels[indices[reps]]):
+            kept = position.get(int(self.representatives[old]))
+            if kept is not None:
+                reps[g] = kept
+        return Grouping(labels, reps, np.bincount(labels))
+
 
 def _sentences(text: str) -> list[str]:
     """Sentences and lines of a text (keeping their ends), empty pieces dropped."""

@@ -113,3 +113,14 @@ def test_scales_to_thousands_quickly():
     campaign = np.arange(0, 3000, 10)
     for t in range(4):
         assert len(set(g.labels[campaign[t::4]])) == 1
+
+
+def test_subset_keeps_groups_and_representatives():
+    texts = _campaign(0, 5, seed=8) + SAME_TOPIC[:3]
+    g = group_duplicates(texts)
+    sub = g.subset([7, 1, 3, 5])
+    assert list(sub.labels) == [0, 1, 1, 2]
+    assert list(sub.sizes) == [1, 2, 1]
+    for group in range(sub.n_groups):
+        assert sub.labels[sub.representatives[group]] == group
+    assert g.subset([]).n_groups == 0
