@@ -35,6 +35,13 @@ def test_create_user_refuses_a_short_password(app, monkeypatch):
     assert db.session.scalar(select(User)) is None
 
 
+@pytest.mark.parametrize(("role", "home"), [(Role.STAFF, "/review"), (Role.APPROVER, "/review"),
+                                            (Role.ADMIN, "/review")])
+def test_each_role_lands_on_its_work_after_login(client, role, home):
+    create_user("someone", role)
+    assert login(client, "someone").headers["Location"] == home
+
+
 def test_login_and_logout(client):
     create_user("suzuki", Role.STAFF)
     response = login(client, "suzuki")
@@ -69,7 +76,7 @@ def test_login_next_never_leaves_the_site(client, target):
         "/auth/login?next=" + target,
         data={"login": "suzuki", "password": "correct horse battery", "csrf_token": hidden_value(page, "csrf_token")},
     )
-    assert response.headers["Location"] == "/auth/account"
+    assert response.headers["Location"] == "/review"
 
 
 def test_login_follows_a_local_next(client):
