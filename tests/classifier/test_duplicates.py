@@ -124,3 +124,13 @@ def test_subset_keeps_groups_and_representatives():
     for group in range(sub.n_groups):
         assert sub.labels[sub.representatives[group]] == group
     assert g.subset([]).n_groups == 0
+
+
+def test_large_campaign_with_personal_additions_stays_together():
+    rng = random.Random(9)
+    copies = [campaign_copy(TEMPLATES[0], rng) + ("\n" + rng.choice(SAME_TOPIC) if i % 2 else "")
+              for i in range(200)]
+    labels = duplicate_groups(copies + SAME_TOPIC)
+    assert np.bincount(labels[:200]).max() >= 190
+    assert len(set(labels[200:])) == len(SAME_TOPIC)
+    assert not set(labels[200:]) & set(labels[:200])
