@@ -59,6 +59,7 @@ _SIGNOFF = re.compile(
 _SENTENCE = re.compile(r"[^\n。！？!?]*(?:[。！？!?]+|\n|$)")
 _BULLET = re.compile(r"(?m)^\s*(?:[・\-*●○■□◆◇▪▶➢→※]+|\(?\d{1,2}[.)]|[①-⑳])\s*")
 _NON_WORD = re.compile(r"[\W_]+")
+_QUOTE = re.compile(r"「[^「」]{15,}」|『[^『』]{15,}』|\"[^\"]{15,}\"")
 _MAX_EDGE_SENTENCES = 3
 # Lines this short without a sentence end at the very end are signatures (names, group names).
 _SIGNATURE_CHARS = 25
@@ -116,6 +117,9 @@ def _is_signature(sentence: str) -> bool:
 def body_key(text: str) -> str:
     """The comparable body of a text: NFKC, lower case, without greetings, sign-offs, bullets, spaces, punctuation."""
     norm = _BULLET.sub("", unicodedata.normalize("NFKC", text or "").lower())
+    # Long quotations (of the draft, usually) are not the writer's words: many distinct opinions
+    # quote the same passage, and it must not make them look alike.
+    norm = _QUOTE.sub("", norm)
     sentences = _sentences(norm)
     start, end = 0, len(sentences)
     while start < min(end, _MAX_EDGE_SENTENCES) and _GREETING.search(sentences[start]):

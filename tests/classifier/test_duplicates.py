@@ -134,3 +134,9 @@ def test_large_campaign_with_personal_additions_stays_together():
     assert np.bincount(labels[:200]).max() >= 190
     assert len(set(labels[200:])) == len(SAME_TOPIC)
     assert not set(labels[200:]) & set(labels[:200])
+
+
+def test_distinct_opinions_quoting_one_passage_are_not_grouped():
+    quote = "「市民一人ひとりが自らの関心に応じて地域の課題に気づき、多様な主体と連携しながら解決に向けて行動する」"
+    texts = [f"P3の{quote}という記述について。{opinion}" for opinion in SAME_TOPIC]
+    assert len(set(duplicate_groups(texts))) == len(SAME_TOPIC)
