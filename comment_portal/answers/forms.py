@@ -22,9 +22,9 @@ from wtforms.validators import ValidationError
 
 from ..forms import BaseForm, MaxChars, PlainText
 from ..intake.forms import CommentForm, section_choices
+from ..labels import CHANNEL_LABELS
 from ..models import OUTCOME_LABELS, Consultation, Outcome
 from ..timeutil import tokyo_today
-from .labels import CHANNEL_LABELS
 from .paper import PAPER_CHANNELS, received_date_problem
 from .splitting import Piece
 

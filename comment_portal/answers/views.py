@@ -5,14 +5,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import suggestions
+from .. import labels, suggestions
 from ..auth.decorators import APPROVER_ROLES, STAFF_ROLES, role_required
 from ..consultations import current_consultation
 from ..extensions import db
 from ..models import OUTCOME_LABELS, Answer, AnswerStatus, Channel, Comment, Outcome, Submission, User
 from ..receipts import normalise_receipt_number
 from ..timeutil import tokyo_today
-from . import labels, paper, responses, splitting
+from . import paper, responses, splitting
 from .forms import AnswerForm, ApproveForm, PaperForm, SendBackForm, SplitForm, to_int
 
 bp = Blueprint("answers", __name__)

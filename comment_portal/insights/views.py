@@ -4,7 +4,7 @@ from flask import Blueprint, abort, render_template
 
 from ..auth.decorators import STAFF_ROLES, role_required
 from ..consultations import current_consultation
-from ..review.display import policy_label
+from ..labels import policy_label
 from . import stats
 
 bp = Blueprint("insights", __name__)

@@ -19,18 +19,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..answers.responses import approved_answers
 from ..extensions import db
-from ..models import OUTCOME_LABELS, AnswerStatus, Comment, CommentStatus, Consultation, Submission
-from ..review.display import CHANNEL_LABELS, policy_label, status_label
+from ..labels import ANSWER_STATUS_LABELS, CHANNEL_LABELS, policy_label, status_label
+from ..models import OUTCOME_LABELS, Comment, CommentStatus, Consultation, Submission
 from ..suggestions import section_label
 from ..timeutil import TOKYO
 from .redactions import published_text
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 NO_SECTION = "（該当箇所の指定なし）"
-ANSWER_STATUS_LABELS = {
-    AnswerStatus.DRAFT: "下書き", AnswerStatus.PENDING: "承認待ち",
-    AnswerStatus.APPROVED: "承認済み", AnswerStatus.RETURNED: "差し戻し",
-}
 # The form's name, e-mail and IP hash are deliberately absent: this file leaves the system.
 CSV_HEADER = [
     "意見番号", "受付番号", "受付方法", "受付日", "提出日時（日本時間）", "区分（在住・在勤など）", "該当箇所",

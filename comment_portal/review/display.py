@@ -1,4 +1,4 @@
-"""How the review pages name things and mark up residents' words (always escaped first)."""
+"""How the review pages mark up residents' words (always escaped first)."""
 
 from __future__ import annotations
 
@@ -8,36 +8,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from ..models import Channel, Comment, CommentStatus, Consultation, ExclusionReason, Suggestion
+from ..labels import policy_label
+from ..models import Consultation, Suggestion
 
-CHANNEL_LABELS = {
-    Channel.WEB: "Web",
-    Channel.POST: "郵送",
-    Channel.FAX: "FAX",
-    Channel.EMAIL: "メール",
-    Channel.COUNTER: "窓口",
-}
-STATUS_LABELS = {
-    CommentStatus.UNREVIEWED: "未確認",
-    CommentStatus.CONFIRMED: "確認済",
-    CommentStatus.EXCLUDED: "対象外",
-}
-EXCLUSION_LABELS = {ExclusionReason.OFFTOPIC: "対象外", ExclusionReason.SPAM: "スパム"}
 EXCERPT_CHARS = 80
 EXCERPT_CONTEXT = 20  # characters shown before a search match
-
-
-def policy_label(code: str | None) -> str:
-    """Short name of a policy code: 基本施策1 … 基本施策4, 計画全体・その他."""
-    if not code:
-        return "未分類"
-    return "計画全体・その他" if code == "other" else f"基本施策{code}"
-
-
-def status_label(comment: Comment) -> str:
-    if comment.status is CommentStatus.EXCLUDED and comment.exclusion_reason is ExclusionReason.SPAM:
-        return "対象外（スパム）"
-    return STATUS_LABELS[comment.status]
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARS, around: str = "") -> str:
@@ -85,3 +60,4 @@ def score_rows(consultation: Consultation, suggestion: Suggestion | None) -> lis
     """Every policy of the consultation, in the draft's order, with the suggestion's probability."""
     scores = suggestion.scores if suggestion else {}
     return [ScoreRow(p.code, policy_label(p.code), p.title, scores.get(p.code)) for p in consultation.policies]
+

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import labels
 from ..auth.decorators import STAFF_ROLES, role_required
 from ..consultations import current_consultation
 from ..extensions import db
@@ -19,7 +20,7 @@ PER_PAGE = 50
 
 @bp.context_processor
 def _helpers() -> dict:
-    return {"labels": display, "channel_labels": display.CHANNEL_LABELS}
+    return {"labels": labels, "display": display}
 
 
 def _consultation() -> Consultation:
@@ -109,7 +110,7 @@ def _apply_bulk(form: BulkForm) -> str:
         return f"{decisions.bulk_exclude(ids, current_user):,}件を対象外にしました。"
     if action == "confirm":
         done = decisions.bulk_confirm(ids, current_user, form.policy.data)
-        return f"{done:,}件を確定しました（{display.policy_label(form.policy.data)}）。"
+        return f"{done:,}件を確定しました（{labels.policy_label(form.policy.data)}）。"
     done = decisions.bulk_confirm_suggestions(ids, current_user)
     skipped = len(ids) - done
     extra = f"分類の提案がない{skipped:,}件は確定していません。" if skipped else ""
@@ -172,11 +173,11 @@ def _apply_decision(form: DecisionForm, item: Comment) -> tuple[str, bool]:
     if action in ("suggestion", "confirm"):
         policy = _chosen_policy(form, item)
         decisions.confirm(item, current_user, policy, secondary)
-        return f"{number} を「{display.policy_label(policy)}」で確定しました。", True
+        return f"{number} を「{labels.policy_label(policy)}」で確定しました。", True
     if action in ("offtopic", "spam"):
         reason = ExclusionReason(action)
         decisions.exclude(item, current_user, reason)
-        return f"{number} を対象外（{display.EXCLUSION_LABELS[reason]}）にしました。", True
+        return f"{number} を対象外（{labels.EXCLUSION_LABELS[reason]}）にしました。", True
     if action == "duplicate":
         decisions.mark_duplicate(item, current_user, parse_comment_number(form.duplicate_of.data))
         return f"{number} を #{item.duplicate_of_id} と同じ内容として記録しました。", False

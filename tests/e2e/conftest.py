@@ -89,8 +89,14 @@ class PageProblems(list):
     def watch(self, page) -> None:
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.append(f"page error: {exc}"))
-        page.on("requestfailed", lambda req: self.append(f"request failed: {req.url} {req.failure}"))
+        page.on("requestfailed", self._request_failed)
         page.on("response", self._response)
+
+    def _request_failed(self, request) -> None:
+        # ERR_ABORTED: the page navigated on (a keyboard shortcut submits at once) before
+        # the browser finished loading a subresource; nothing went wrong on the server.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.append(f"request failed: {request.url} {request.failure}")
 
     def _console(self, message) -> None:
         # Error statuses are judged in _response: a 422 form page is expected.
