@@ -58,16 +58,21 @@ def make_app(tmp_path, **overrides):
     return app
 
 
+def reset_database(model_dir) -> None:
+    """Empty schema, the default consultation open today, the test model active (in an app context)."""
+    db.drop_all()
+    db.create_all()
+    consultation = load_consultation(DEFAULT_CONSULTATION)
+    today = tokyo_today()
+    set_period(consultation, today - timedelta(days=1), today + timedelta(days=1))
+    register_version("test-default", model_dir, {}, activate=True)
+
+
 @pytest.fixture
 def app(tmp_path, model_dir):
     app = make_app(tmp_path)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        consultation = load_consultation(DEFAULT_CONSULTATION)
-        today = tokyo_today()
-        set_period(consultation, today - timedelta(days=1), today + timedelta(days=1))
-        register_version("test-default", model_dir, {}, activate=True)
+        reset_database(model_dir)
         yield app
         db.session.remove()
         db.drop_all()

@@ -8,17 +8,13 @@ also proves the site's own scripts work under that policy.
 
 import json
 import threading
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from comment_portal.consultations import DEFAULT_CONSULTATION, load_consultation, set_period
 from comment_portal.extensions import db
-from comment_portal.suggestions import register_version
-from comment_portal.timeutil import tokyo_today
-from tests.conftest import make_app
+from tests.conftest import make_app, reset_database
 from tests.e2e.requirements import AXE_JS, CHROMIUM, INSTALL_HINT, ROOT, skip_reason
 
 SCREENSHOT_DIR = ROOT / "test-artifacts" / "screenshots"
@@ -68,12 +64,7 @@ def live_app(tmp_path_factory, browser):
 def live_server(live_app, model_dir):
     """A fresh database behind the running server: default consultation, open period, a model."""
     with live_app.app_context():
-        db.drop_all()
-        db.create_all()
-        consultation = load_consultation(DEFAULT_CONSULTATION)
-        today = tokyo_today()
-        set_period(consultation, today - timedelta(days=1), today + timedelta(days=1))
-        register_version("test-default", model_dir, {}, activate=True)
+        reset_database(model_dir)
         db.session.remove()
     return live_app
 
