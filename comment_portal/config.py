@@ -34,6 +34,9 @@ class Defaults:
     # offices behind one address are not bothered.
     SUBMIT_RATE_LIMIT = "20 per hour;5 per minute"
     LOGIN_RATE_LIMIT = "10 per minute"
+    # After this many wrong passwords in a row an account is locked for LOGIN_LOCKOUT_MINUTES.
+    LOGIN_LOCKOUT_THRESHOLD = 5
+    LOGIN_LOCKOUT_MINUTES = 15
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -113,3 +113,35 @@ def test_production_with_a_strong_secret_uses_secure_cookies(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_repeated_failures_lock_the_account_for_a_while(client, app):
+    from datetime import timedelta
+
+    from comment_portal.models import AuditEvent, utcnow
+
+    user_id = create_user("suzuki", Role.STAFF).id
+    for _ in range(app.config["LOGIN_LOCKOUT_THRESHOLD"]):
+        assert login(client, "suzuki", "wrong password!").status_code == 401
+    locked = login(client, "suzuki")
+    assert locked.status_code == 401 and "一時的にロックされています" in locked.get_data(as_text=True)
+    assert client.get("/auth/account").status_code == 302
+    assert [e.action for e in db.session.scalars(select(AuditEvent))] == ["user.locked"]
+    # Someone without the password learns nothing about the lock.
+    guess = login(client, "suzuki", "another guess!!")
+    assert "ロックされています" not in guess.get_data(as_text=True)
+    user = db.session.get(User, user_id)
+    user.locked_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert login(client, "suzuki").status_code == 302
+
+
+def test_a_success_resets_the_failure_count(client, app):
+    create_user("suzuki", Role.STAFF)
+    for _ in range(app.config["LOGIN_LOCKOUT_THRESHOLD"] - 1):
+        login(client, "suzuki", "wrong password!")
+    assert login(client, "suzuki").status_code == 302
+    client.post("/auth/logout", data={"csrf_token": hidden_value(client.get("/auth/account").get_data(as_text=True),
+                                                                  "csrf_token")})
+    login(client, "suzuki", "wrong password!")
+    assert login(client, "suzuki").status_code == 302

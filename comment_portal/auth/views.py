@@ -4,13 +4,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
 
 from ..extensions import db, limiter, login_manager
 from ..models import Role, User
 from ..templating import home_endpoint
 from .decorators import role_required
 from .forms import LoginForm
+from .signin import authenticate
 
 bp = Blueprint("auth", __name__)
 
@@ -23,6 +23,15 @@ login_manager.session_protection = "strong"
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+FAILED_MESSAGE = (
+    "ログインIDまたはパスワードが正しくありません。続けて間違えると、しばらくログインできなくなります。"
+)
+LOCKED_MESSAGE = (
+    "ログインに続けて失敗したため、このアカウントは一時的にロックされています。"
+    "しばらく時間をおいてから、もう一度お試しください。"
+)
 
 
 def _login_limit() -> str:
@@ -42,13 +51,13 @@ def safe_next(target: str | None) -> str | None:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).filter_by(login=form.login.data))
-        if user is not None and user.is_active and user.check_password(form.password.data):
+        attempt = authenticate(form.login.data, form.password.data)
+        if attempt.user is not None:
             session.clear()  # a fresh session on sign-in: no fixation
-            login_user(user)
+            login_user(attempt.user)
             session.permanent = True
-            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user.role)))
-        flash("ログインIDまたはパスワードが正しくありません。", "error")
+            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(attempt.user.role)))
+        flash(LOCKED_MESSAGE if attempt.locked else FAILED_MESSAGE, "error")
         return render_template("auth/login.html", form=form), 401
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
