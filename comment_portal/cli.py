@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 import classifier
 
-from . import suggestions
+from . import backups, suggestions
 from .consultations import (
     DEFAULT_CONSULTATION,
     ConsultationError,
@@ -29,7 +29,7 @@ DEFAULT_PERIOD_DAYS = 30
 
 def register(app: Flask) -> None:
     for command in (init, load_consultation_command, set_period_command, create_user, reclassify,
-                    retrain, activate_model, list_models):
+                    retrain, activate_model, list_models, backup_command, restore_command):
         app.cli.add_command(command)
 
 
@@ -178,3 +178,29 @@ def list_models() -> None:
         accuracy = (row.metrics.get("candidate_cv") or {}).get("accuracy")
         shown = "" if accuracy is None else f"  cv-accuracy {accuracy:.3f}"
         click.echo(f"{'*' if row.active else ' '} {row.version}  {format_tokyo(row.trained_at)}{shown}")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write a consistent copy of the database to PATH (safe while the portal serves requests)."""
+    try:
+        backups.backup(db.engine, path)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {path}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the whole database with the backup at PATH (stop the portal first)."""
+    if not yes:
+        click.confirm(f"Replace the database {db.engine.url.render_as_string()} with {path}?", abort=True)
+    db.session.remove()
+    try:
+        backups.restore(db.engine, path)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored from {path}")
