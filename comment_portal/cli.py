@@ -6,13 +6,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import select
 
 import classifier
 
-from . import backups, suggestions
+from . import backups, privacy, suggestions
 from .consultations import (
     DEFAULT_CONSULTATION,
     ConsultationError,
@@ -29,7 +29,8 @@ DEFAULT_PERIOD_DAYS = 30
 
 def register(app: Flask) -> None:
     for command in (init, load_consultation_command, set_period_command, create_user, reclassify,
-                    retrain, activate_model, list_models, backup_command, restore_command):
+                    retrain, activate_model, list_models, backup_command, restore_command,
+                    purge_personal_data_command):
         app.cli.add_command(command)
 
 
@@ -204,3 +205,16 @@ def restore_command(path: Path, yes: bool) -> None:
     except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Restored from {path}")
+
+
+@click.command("purge-personal-data")
+@click.option("--consultation", "slug", required=True, help="Slug of a closed consultation.")
+def purge_personal_data_command(slug: str) -> None:
+    """Remove names, e-mail addresses and IP hashes of a closed consultation after the retention period."""
+    consultation = _consultation(slug)
+    retention = current_app.config["PERSONAL_DATA_RETENTION_DAYS"]
+    try:
+        count = privacy.purge_personal_data(consultation, retention)
+    except privacy.PurgeRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Removed personal data from {count} submission(s) of {slug}; opinions and results are kept.")

@@ -46,6 +46,9 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
     # (0: none; the client address is then the socket peer).
+    # Days after a consultation closes before `flask purge-personal-data` may remove
+    # names, e-mail addresses and IP hashes.
+    PERSONAL_DATA_RETENTION_DAYS = 365
     PROXY_FIX_X_FOR = 0
     PROXY_FIX_X_PROTO = 0
     PROXY_FIX_X_HOST = 0
