@@ -4,7 +4,10 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
+
+from .extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +20,10 @@ MESSAGES = {
     429: ("短い時間に送信が集中しています", "しばらく時間をおいてから、もう一度お試しください。"),
     500: ("エラーが発生しました", "申し訳ありません。時間をおいて、もう一度お試しください。"),
 }
+BUSY_MESSAGE = (
+    "ただいま混み合っています",
+    "処理を完了できませんでした（送信した内容は保存されていません）。少し時間をおいて、もう一度お試しください。",
+)
 CSRF_MESSAGE = (
     "画面を開いてから時間がたったか、送信内容を確認できませんでした",
     "お手数ですが、入力画面を開き直して、もう一度送信してください。",
@@ -25,6 +32,7 @@ CSRF_MESSAGE = (
 
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(DBAPIError, _database_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
 
@@ -46,6 +54,14 @@ def _http_error(error: HTTPException):
     return response, status, kept
 
 
+def _database_error(error: DBAPIError):
+    """Locked SQLite, a restarting PostgreSQL: undo the half-done work, ask to try again."""
+    log.warning("database error, rolled back: %s", error.orig)
+    db.session.rollback()
+    return render_error(503, *BUSY_MESSAGE)
+
+
 def _unexpected_error(error: Exception):
     log.exception("unhandled error")
+    db.session.rollback()
     return render_error(500, *MESSAGES[500])
