@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from .insights.views import bp as insights_bp
     from .intake.views import bp as intake_bp
     from .publication.views import bp as publication_bp
+    from .results.views import bp as results_bp
     from .review.views import bp as review_bp
 
     app.register_blueprint(intake_bp)
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     for staff_bp in (review_bp, answers_bp, publication_bp, insights_bp):
         app.register_blueprint(staff_bp, url_prefix="/review")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(results_bp, url_prefix="/results")
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -19,7 +19,8 @@ ADMINS = {"admin"}
 COMMITTEE = {"committee", "staff", "approver", "admin"}
 
 PUBLIC_BLUEPRINTS = {"intake", "results", "static"}
-APPROVER_ENDPOINTS = {"answers.approvals", "answers.approve", "answers.send_back"}
+APPROVER_ENDPOINTS = {"answers.approvals", "answers.approve", "answers.send_back", "answers.publish_results",
+                      "answers.unpublish_results"}
 
 
 def expected_roles(endpoint: str) -> set[str]:

@@ -8,6 +8,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     FieldList,
     Form,
     FormField,
@@ -130,6 +131,16 @@ class SendBackForm(BaseForm):
 
 class ApproveForm(BaseForm):
     """Only the CSRF token."""
+
+
+class PublishForm(BaseForm):
+    """Publishing (or taking down) the results: the approver ticks that they checked the counts."""
+
+    confirm = BooleanField("公表する内容（件数と注意点）を確認しました")
+
+    def validate_confirm(self, field):
+        if not field.data:
+            raise ValidationError("内容を確認したら、「確認しました」にチェックを入れてください。")
 
 
 # --- Paper, fax, e-mail and counter entries ---------------------------------------------------

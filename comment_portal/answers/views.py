@@ -12,8 +12,8 @@ from ..extensions import db
 from ..models import OUTCOME_LABELS, Answer, AnswerStatus, Channel, Comment, Outcome, Submission, User
 from ..receipts import normalise_receipt_number
 from ..timeutil import tokyo_today
-from . import paper, responses, splitting
-from .forms import AnswerForm, ApproveForm, PaperForm, SendBackForm, SplitForm, to_int
+from . import paper, publishing, responses, splitting
+from .forms import AnswerForm, ApproveForm, PaperForm, PublishForm, SendBackForm, SplitForm, to_int
 
 bp = Blueprint("answers", __name__)
 
@@ -159,9 +159,19 @@ def index():
 @bp.get("/approvals")
 @role_required(*APPROVER_ROLES)
 def approvals():
-    pending = responses.answers_with_status(_consultation(), AnswerStatus.PENDING)
-    return render_template("answers/approvals.html", pending=pending, approve_form=ApproveForm(),
-                           send_back_form=SendBackForm(formdata=None))
+    return _approvals_page()
+
+
+def _approvals_page(send_back_form: SendBackForm | None = None, failed_id: int | None = None,
+                    publish_form: PublishForm | None = None):
+    consultation = _consultation()
+    pending = responses.answers_with_status(consultation, AnswerStatus.PENDING)
+    return render_template(
+        "answers/approvals.html", pending=pending, approve_form=ApproveForm(),
+        send_back_form=send_back_form or SendBackForm(formdata=None), failed_id=failed_id,
+        consultation=consultation, publishing=publishing.preview(consultation),
+        published_by=publishing.published_by(consultation), publish_form=publish_form or PublishForm(formdata=None),
+    )
 
 
 @bp.post("/answers/<int:answer_id>/approve")
@@ -187,9 +197,7 @@ def send_back(answer_id: int):
     answer = db.get_or_404(Answer, answer_id)
     form = SendBackForm()
     if not form.validate_on_submit():
-        pending = responses.answers_with_status(_consultation(), AnswerStatus.PENDING)
-        return render_template("answers/approvals.html", pending=pending, approve_form=ApproveForm(),
-                               send_back_form=form, failed_id=answer.id), 422
+        return _approvals_page(send_back_form=form, failed_id=answer.id), 422
     try:
         responses.send_back(answer, current_user, form.note.data)
     except responses.AnswerError as error:
@@ -200,6 +208,35 @@ def send_back(answer_id: int):
     flash(f"回答#{answer.id}を差し戻しました。", "success")
     return redirect(url_for(".approvals"), code=303)
 
+
+@bp.post("/results/publish")
+@role_required(*APPROVER_ROLES)
+def publish_results():
+    return _change_publication(publishing.publish,
+                               "結果を公表しました。どなたでも「意見募集の結果」のページで見られます。")
+
+
+@bp.post("/results/unpublish")
+@role_required(*APPROVER_ROLES)
+def unpublish_results():
+    return _change_publication(publishing.unpublish,
+                               "結果の公表を取り下げました。公開ページには「まだ公表していません」と表示されます。")
+
+
+def _change_publication(change, done_message: str):
+    consultation = _consultation()
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _approvals_page(publish_form=form), 422
+    try:
+        change(consultation, current_user)
+    except responses.AnswerError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for(".approvals", _anchor="results-publication"), code=303)
+    db.session.commit()
+    flash(done_message, "success")
+    return redirect(url_for(".approvals", _anchor="results-publication"), code=303)
 
 # --- Paper, fax, e-mail and counter entries ----------------------------------------------------
 

@@ -10,23 +10,21 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..answers.responses import approved_answers
 from ..extensions import db
 from ..labels import ANSWER_STATUS_LABELS, CHANNEL_LABELS, policy_label, status_label
 from ..models import OUTCOME_LABELS, Comment, CommentStatus, Consultation, Submission
 from ..suggestions import section_label
 from ..timeutil import TOKYO
 from .redactions import published_text
+from .table import PublicationTable, publication_table  # noqa: F401 (views build the table through exports)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-NO_SECTION = "（該当箇所の指定なし）"
 # The form's name, e-mail and IP hash are deliberately absent: this file leaves the system.
 CSV_HEADER = [
     "意見番号", "受付番号", "受付方法", "受付日", "提出日時（日本時間）", "区分（在住・在勤など）", "該当箇所",
@@ -98,70 +96,6 @@ def export_csv(consultation: Consultation) -> str:
 
 
 # --- The publication table -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PublicationRow:
-    number: int
-    section: str
-    summary: str
-    response: str
-    outcome: str
-    count: int
-
-    @property
-    def count_label(self) -> str:
-        return f"同趣旨 {self.count}件" if self.count > 1 else "1件"
-
-
-@dataclass
-class PolicyGroup:
-    title: str
-    rows: list[PublicationRow] = field(default_factory=list)
-
-
-@dataclass
-class PublicationTable:
-    title: str
-    groups: list[PolicyGroup]
-    opinions: int
-    people: int
-    pending: int
-
-    @property
-    def counts_line(self) -> str:
-        return f"{self.opinions}件({self.people}人)"
-
-
-def _policy_title(consultation: Consultation, code: str | None) -> str:
-    policy = consultation.policy_by_code(code) if code else None
-    return policy.title if policy else "分類なし"
-
-
-def publication_table(consultation: Consultation) -> PublicationTable:
-    """Approved answers grouped by policy, ordered by section, numbered; texts masked, no names."""
-    groups: dict[str, PolicyGroup] = {}
-    number, submissions, counted = 0, set(), set()
-    for answer in approved_answers(consultation):
-        members = [c for c in answer.comments if c.status is not CommentStatus.EXCLUDED]
-        if not members:
-            continue
-        first = members[0]
-        number += 1
-        group = groups.setdefault(first.policy or "", PolicyGroup(_policy_title(consultation, first.policy)))
-        group.rows.append(PublicationRow(
-            number=number, section=section_label(first) or NO_SECTION,
-            summary=answer.summary.strip() or published_text(first), response=answer.response,
-            outcome=OUTCOME_LABELS.get(answer.outcome, "") if answer.outcome else "", count=len(members),
-        ))
-        counted.update(c.id for c in members)
-        submissions.update(c.submission_id for c in members)
-    publishable = db.session.scalar(
-        select(db.func.count()).select_from(Comment).where(
-            Comment.consultation_id == consultation.id, Comment.status != CommentStatus.EXCLUDED)
-    )
-    return PublicationTable(f"「{consultation.title}」に寄せられた意見の概要と市の考え方", list(groups.values()),
-                            len(counted), len(submissions), publishable - len(counted))
 
 
 def publication_xlsx(table: PublicationTable) -> bytes:
