@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from . import config as default_config
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import cache, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -98,15 +98,25 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    _init_cache(app)
     from . import database
 
     database.register(app)
+
+
+def _init_cache(app: Flask) -> None:
+    if not app.config.get("CACHE_TYPE"):
+        app.config["CACHE_TYPE"] = "RedisCache" if app.config["REDIS_URL"] else "SimpleCache"
+    if app.config["CACHE_TYPE"] == "RedisCache":
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+    cache.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .answers.views import bp as answers_bp
     from .auth.views import bp as auth_bp
+    from .committee.views import bp as committee_bp
     from .insights.views import bp as insights_bp
     from .intake.views import bp as intake_bp
     from .publication.views import bp as publication_bp
@@ -118,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     for staff_bp in (review_bp, answers_bp, publication_bp, insights_bp):
         app.register_blueprint(staff_bp, url_prefix="/review")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(committee_bp, url_prefix="/committee")
     app.register_blueprint(results_bp, url_prefix="/results")
 
 

@@ -53,3 +53,8 @@ class Defaults:
     PROXY_FIX_X_PROTO = 0
     PROXY_FIX_X_HOST = 0
     TIMEZONE = "Asia/Tokyo"
+    # Computed pages (the committee digest). Unset: RedisCache on REDIS_URL when it is set, else
+    # SimpleCache in each process. Entries are keyed by a data version, so they never go stale.
+    CACHE_TYPE = None
+    CACHE_DEFAULT_TIMEOUT = 24 * 3600
+    CACHE_KEY_PREFIX = "comment_portal:"

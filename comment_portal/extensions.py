@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and bound in create_app."""
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,3 +29,5 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# SimpleCache (per process) by default, RedisCache when REDIS_URL is set: see create_app.
+cache = Cache()

@@ -1,0 +1,123 @@
+"""What the committee digest reads from the database: opinions without personal data, and a data version.
+
+Rows are plain tuples (no ORM objects), fetched in two queries however many opinions there are.
+The submission's name, e-mail and IP hash are never selected; texts come out masked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    Answer,
+    AuditEvent,
+    Comment,
+    CommentStatus,
+    Consultation,
+    ModelVersion,
+    Redaction,
+    RedactionStatus,
+    Section,
+    Submission,
+    Suggestion,
+)
+from ..publication.redactions import MASK
+
+# Proposed masks are applied too: until staff decide, a span the detector took for personal data
+# stays hidden from the committee (accepted masks alone are what residents see in /results).
+MASKED_STATUSES = (RedactionStatus.ACCEPTED, RedactionStatus.PROPOSED)
+NO_ATTRIBUTE = "区分の回答なし"
+
+
+@dataclass(frozen=True, slots=True)
+class Opinion:
+    """One opinion as the committee may see it."""
+
+    id: int
+    submission_id: int
+    section_id: int | None
+    text: str  # masked
+    policy: str  # confirmed policy, else the latest suggestion's; "" when unclassified
+    confirmed: bool
+    excluded: bool
+    attribute: str
+    channel: str
+    day: date
+    summary: str  # the staff's 意見の概要, "" when none
+
+
+def mask(body: str, spans: list[tuple[int, int, str]]) -> str:
+    """The text with spans replaced (overlapping spans merged), like publication.redactions.published_text."""
+    merged: list[list] = []
+    for start, end, replacement in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, replacement or MASK])
+    parts, position = [], 0
+    for start, end, replacement in merged:
+        parts += [body[position:start], replacement]
+        position = end
+    parts.append(body[position:])
+    return "".join(parts)
+
+
+def _masks(consultation_id: int, ids: list[int] | None) -> dict[int, list[tuple[int, int, str]]]:
+    query = (select(Redaction.comment_id, Redaction.start, Redaction.end, Redaction.replacement)
+             .join(Comment, Comment.id == Redaction.comment_id)
+             .where(Comment.consultation_id == consultation_id, Redaction.status.in_(MASKED_STATUSES)))
+    if ids is not None:
+        query = query.where(Redaction.comment_id.in_(ids))
+    spans: dict[int, list[tuple[int, int, str]]] = {}
+    for comment_id, start, end, replacement in db.session.execute(query):
+        spans.setdefault(comment_id, []).append((start, end, replacement))
+    return spans
+
+
+def load_opinions(consultation: Consultation, ids: list[int] | None = None) -> list[Opinion]:
+    """Every opinion of the consultation (or those ids), in id order, texts masked."""
+    query = (select(Comment.id, Comment.submission_id, Comment.section_id, Comment.body, Comment.status,
+                    Comment.confirmed_policy, Comment.suggested_policy, Submission.attribute, Submission.channel,
+                    Submission.received_on, Answer.summary)
+             .join(Submission, Submission.id == Comment.submission_id)
+             .outerjoin(Answer, Answer.id == Comment.answer_id)
+             .where(Comment.consultation_id == consultation.id).order_by(Comment.id))
+    if ids is not None:
+        query = query.where(Comment.id.in_(ids))
+    known = set(consultation.attributes or [])
+    spans = _masks(consultation.id, ids)
+    out = []
+    for row in db.session.execute(query):
+        cid, sid, section, body, status, confirmed, suggested, attribute, channel, day, summary = row
+        confirmed_now = status == CommentStatus.CONFIRMED
+        out.append(Opinion(
+            cid, sid, section, mask(body, spans[cid]) if cid in spans else body,
+            (confirmed if confirmed_now else suggested) or "", confirmed_now, status == CommentStatus.EXCLUDED,
+            # Only the consultation's own categories are shown: anything else could be free text.
+            attribute if attribute in known else (NO_ATTRIBUTE if not attribute else "その他"),
+            str(channel.value if hasattr(channel, "value") else channel), day, (summary or "").strip(),
+        ))
+    return out
+
+
+def data_version(consultation: Consultation) -> str:
+    """A short hash that changes whenever anything the digest shows may have changed (one query)."""
+    of_consultation = Comment.consultation_id == consultation.id
+    aggregates = [
+        (func.count(Comment.id), of_consultation), (func.max(Comment.id), of_consultation),
+        (func.max(Comment.reviewed_at), of_consultation), (func.max(Suggestion.id), None),
+        (func.count(Answer.id), None), (func.max(Answer.updated_at), None),
+        (func.count(Redaction.id), None), (func.max(Redaction.id), None), (func.max(Redaction.decided_at), None),
+        (func.max(AuditEvent.id), None), (func.count(Section.id), None), (func.max(Section.id), None),
+        (func.max(ModelVersion.id), ModelVersion.active),
+    ]
+    scalars = [(select(agg).where(cond) if cond is not None else select(agg)).scalar_subquery()
+               for agg, cond in aggregates]
+    values = db.session.execute(select(*scalars)).one()
+    raw = "|".join(str(v) for v in (consultation.id, *values))
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
