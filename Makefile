@@ -6,7 +6,7 @@ export FLASK_APP := comment_portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres test-browser-check serve lint bench clean
+.PHONY: run demo test test-sqlite test-postgres test-browser-check serve lint bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ node_modules/axe-core/axe.min.js: package.json
 run: $(VENV)/.installed
 	$(BIN)/flask init --create-admin admin
 	@echo "Serving on http://$(HOST):$(PORT)  (staff login: http://$(HOST):$(PORT)/auth/login)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+## Like run, with ~200 sample opinions (reviewed, answered, approved, results published) and demo accounts
+demo: $(VENV)/.installed
+	$(BIN)/flask init --create-admin admin
+	$(BIN)/flask load-demo
+	@echo "Serving on http://$(HOST):$(PORT)  (results: /results, staff login: /auth/login)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## Production-style server (gunicorn, 2 workers); set SECRET_KEY and COMMENT_PORTAL_ENV=production

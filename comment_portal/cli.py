@@ -1,4 +1,4 @@
-"""flask commands: init, load-consultation, set-period, create-user, reclassify."""
+"""flask commands: init, load-consultation, set-period, create-user, reclassify, load-demo."""
 
 import os
 import secrets
@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 import classifier
 
-from . import backups, privacy, suggestions
+from . import backups, demo, privacy, suggestions
 from .consultations import (
     DEFAULT_CONSULTATION,
     ConsultationError,
@@ -30,7 +30,7 @@ DEFAULT_PERIOD_DAYS = 30
 def register(app: Flask) -> None:
     for command in (init, load_consultation_command, set_period_command, create_user, reclassify,
                     retrain, activate_model, list_models, backup_command, restore_command,
-                    purge_personal_data_command):
+                    purge_personal_data_command, load_demo):
         app.cli.add_command(command)
 
 
@@ -131,6 +131,27 @@ def reclassify() -> None:
         raise SystemExit(1)
 
 
+
+@click.command("load-demo")
+def load_demo() -> None:
+    """Load the team's ~200 sample opinions, reviewed, answered and published (once; not in production)."""
+    if current_app.config["ENV"] == "production":
+        raise click.ClickException("the demo data is for trying the system out; it is never loaded in production")
+    result = demo.load_demo(_consultation(None))
+    for login, password in result.accounts:
+        shown = f"password {password}" if password else "exists (password unchanged)"
+        click.echo(f"Demo account '{login}': {shown}")
+    if result.already_loaded:
+        click.echo(f"Demo data is already loaded ({result.already_loaded} submissions); nothing was added.")
+        return
+    if result.period_moved:
+        opens, closes = result.period_moved
+        click.echo(f"Comment period moved to {opens}..{closes} (closed) so that the demo dates fit.")
+    click.echo(
+        f"Loaded {result.submissions} demo submissions: {result.confirmed} confirmed, {result.excluded} excluded, "
+        f"{result.answers} answers ({result.approved} approved), {result.masks} masks accepted; "
+        "results published at /results."
+    )
 
 
 @click.command("retrain")
