@@ -58,3 +58,7 @@ class Defaults:
     CACHE_TYPE = None
     CACHE_DEFAULT_TIMEOUT = 24 * 3600
     CACHE_KEY_PREFIX = "comment_portal:"
+    # Consultations with more opinions than this get their committee digest computed in a background
+    # thread (about 4 s per 10,000 opinions), showing the previous one meanwhile, so no request waits
+    # beyond the server's timeout.
+    COMMITTEE_SYNC_LIMIT = 20_000

@@ -3,12 +3,13 @@
 import csv
 import io
 import re
+import threading
 from datetime import timedelta
 from html import unescape
 
 import pytest
 
-from comment_portal.committee import listing as listing_module
+from comment_portal.committee import cache as cache_module
 from comment_portal.committee.digest import build_digest
 from comment_portal.committee.source import data_version
 from comment_portal.consultations import current_consultation
@@ -284,8 +285,8 @@ def test_no_personal_data_reaches_the_committee(client, known):
 def test_cached_until_something_changes(client, known, monkeypatch):
     staff_id = create_user("kakunin", Role.STAFF).id
     calls = []
-    real = listing_module.build_digest
-    monkeypatch.setattr(listing_module, "build_digest", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = cache_module.build_digest
+    monkeypatch.setattr(cache_module, "build_digest", lambda *a, **k: calls.append(1) or real(*a, **k))
     sign_in(client, Role.COMMITTEE, "iin")
     assert "職員が分類を確認済み 4件" in page_text(client.get("/committee"))
     client.get("/committee")
@@ -300,3 +301,44 @@ def test_cached_until_something_changes(client, known, monkeypatch):
     assert len(calls) == 2
     assert "職員が分類を確認済み 5件" in text
     assert "意見 3件 （2人） うち 職員が確認済み 2件、未確認（分類は提案） 1件" in text
+
+
+def test_large_consultations_are_computed_in_the_background(app, client, known, monkeypatch):
+    app.config["COMMITTEE_SYNC_LIMIT"] = 0
+    consultation_id = known.id
+    started = []
+    monkeypatch.setattr(cache_module, "_start_background", started.append)
+    sign_in(client, Role.COMMITTEE, "iin")
+    response = client.get("/committee")
+    assert "最新の集計を作成しています" in page_text(response) and response.headers["Retry-After"] == "15"
+    assert started == [consultation_id]
+    cache_module._build_in_background(app, consultation_id)
+    assert "職員が分類を確認済み 4件" in page_text(client.get("/committee"))
+    # A change: the previous digest is shown, marked as such, while the new one is computed.
+    staff_id = create_user("kakunin", Role.STAFF).id
+    comment = next(c for c in all_rows(Comment) if c.status is CommentStatus.UNREVIEWED and c.suggested_policy == "1")
+    comment_id = comment.id
+    decisions.confirm(comment, db.session.get(User, staff_id), "1")
+    db.session.commit()
+    text = page_text(client.get("/committee"))
+    assert "最新の集計を作成しています" in text and "職員が分類を確認済み 4件" in text
+    assert "最新の集計を作成しています" in page_text(client.get("/committee/digest.csv"))
+    # New masks: the previous digest may hold the unmasked text, so it is not shown.
+    comment = db.session.get(Comment, comment_id)
+    comment.redactions.append(Redaction(start=0, end=2, original=comment.body[:2], kind="person",
+                                        status=RedactionStatus.ACCEPTED))
+    db.session.commit()
+    text = page_text(client.get("/committee"))
+    assert "最新の集計を作成しています" in text and "職員が分類を確認済み" not in text
+    cache_module._build_in_background(app, consultation_id)
+    assert "職員が分類を確認済み 5件" in page_text(client.get("/committee"))
+
+
+def test_background_thread_computes_the_digest(app, client, known):
+    app.config["COMMITTEE_SYNC_LIMIT"] = 0
+    sign_in(client, Role.COMMITTEE, "iin")
+    assert "最新の集計を作成しています" in page_text(client.get("/committee"))
+    for thread in threading.enumerate():
+        if thread.name.startswith("committee-digest-"):
+            thread.join(timeout=60)
+    assert "職員が分類を確認済み 4件" in page_text(client.get("/committee"))

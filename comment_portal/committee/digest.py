@@ -23,7 +23,7 @@ from ..labels import CHANNEL_LABELS, policy_label, policy_title
 from ..models import Consultation, utcnow
 from ..suggestions import active_model_version
 from ..timeutil import tokyo_today
-from .source import NO_ATTRIBUTE, Opinion, data_version, load_opinions
+from .source import NO_ATTRIBUTE, DataVersion, Opinion, data_version, load_opinions
 
 NO_SECTION = "該当箇所の指定なし"
 UNREVIEWED_MARK = "未確認（分類は提案）"
@@ -144,6 +144,7 @@ class Digest:
     title: str
     generated_at: datetime
     version: str
+    masks_version: str
     model_version: str | None
     totals: Tally
     excluded: Tally
@@ -311,7 +312,7 @@ def _analyse(kept: list[Opinion]) -> _Analysis:
     return _Analysis(kept, grouping, tokens, phrases)
 
 
-def build_digest(consultation: Consultation, version: str | None = None) -> Digest:
+def build_digest(consultation: Consultation, version: DataVersion | None = None) -> Digest:
     """Compute the digest of a consultation from the database (seconds for 10,000 opinions)."""
     version = version or data_version(consultation)
     opinions = load_opinions(consultation)
@@ -329,7 +330,7 @@ def build_digest(consultation: Consultation, version: str | None = None) -> Dige
         theme_numbers[idx] = theme_of
     model = active_model_version()
     return Digest(
-        consultation.title, utcnow(), version, model.version if model else None, tally(kept),
+        consultation.title, utcnow(), version.key, version.masks, model.version if model else None, tally(kept),
         tally(o for o in opinions if o.excluded), tuple(policies),
         tuple(Count(index[s][1], len(g), len({o.submission_id for o in g}), index[s][2])
               for s, g in _section_groups(kept, index)),

@@ -7,23 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..extensions import cache
 from ..models import Consultation
-from .digest import Digest, PolicyDigest, Quote, _section_index, build_digest
-from .source import data_version, load_opinions
+from .digest import Digest, PolicyDigest, Quote, _section_index
+from .source import load_opinions
 
 PER_PAGE = 50
-
-
-def cached_digest(consultation: Consultation) -> Digest:
-    """The digest for the current data: recomputed only when comments, suggestions, answers or masks change."""
-    version = data_version(consultation)
-    key = f"committee-digest/{consultation.id}/{version}"
-    digest = cache.get(key)
-    if digest is None:
-        digest = build_digest(consultation, version)
-        cache.set(key, digest)
-    return digest
 
 
 @dataclass(frozen=True)

@@ -105,19 +105,30 @@ def load_opinions(consultation: Consultation, ids: list[int] | None = None) -> l
     return out
 
 
-def data_version(consultation: Consultation) -> str:
-    """A short hash that changes whenever anything the digest shows may have changed (one query)."""
+@dataclass(frozen=True)
+class DataVersion:
+    key: str  # a short hash that changes whenever anything the digest shows may have changed
+    opinions: int  # opinions of the consultation (excluded ones included)
+    masks: str  # a hash of the masks' state alone: an older digest with other masks must not be shown
+
+
+def data_version(consultation: Consultation) -> DataVersion:
+    """The version of the data behind the digest, from one cheap query."""
     of_consultation = Comment.consultation_id == consultation.id
     aggregates = [
         (func.count(Comment.id), of_consultation), (func.max(Comment.id), of_consultation),
         (func.max(Comment.reviewed_at), of_consultation), (func.max(Suggestion.id), None),
         (func.count(Answer.id), None), (func.max(Answer.updated_at), None),
-        (func.count(Redaction.id), None), (func.max(Redaction.id), None), (func.max(Redaction.decided_at), None),
         (func.max(AuditEvent.id), None), (func.count(Section.id), None), (func.max(Section.id), None),
         (func.max(ModelVersion.id), ModelVersion.active),
+        # The masks last: they are also hashed on their own.
+        (func.count(Redaction.id), None), (func.max(Redaction.id), None), (func.max(Redaction.decided_at), None),
     ]
     scalars = [(select(agg).where(cond) if cond is not None else select(agg)).scalar_subquery()
                for agg, cond in aggregates]
     values = db.session.execute(select(*scalars)).one()
-    raw = "|".join(str(v) for v in (consultation.id, *values))
-    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+    return DataVersion(_hash(consultation.id, *values), values[0], _hash(consultation.id, *values[-3:]))
+
+
+def _hash(*values) -> str:
+    return hashlib.sha256("|".join(str(v) for v in values).encode()).hexdigest()[:20]

@@ -7,9 +7,10 @@ from ..consultations import current_consultation
 from ..models import Consultation
 from ..timeutil import tokyo_today
 from . import charts
+from .cache import Served, served_digest
 from .digest import UNREVIEWED_MARK
 from .export import digest_csv
-from .listing import cached_digest, listing
+from .listing import listing
 
 bp = Blueprint("committee", __name__)
 
@@ -42,33 +43,49 @@ def _asked_list() -> dict | None:
             "group": _number("group")}
 
 
+def _pending():
+    """While a large digest is computed and there is nothing older that may be shown."""
+    response = render_template("committee/pending.html")
+    return response, 200, {"Retry-After": "15", "Cache-Control": "no-store"}
+
+
+def _page(template: str, served: Served, status: int = 200, **context):
+    summary = served.digest
+    return render_template(template, digest=summary, charts=charts.digest_charts(summary), stale=not served.current,
+                           **context), status
+
+
 @bp.get("", endpoint="digest")
 @role_required(*COMMITTEE_ROLES)
 def digest():
     consultation = _consultation()
-    summary = cached_digest(consultation)
+    served = served_digest(consultation)
+    if served.digest is None:
+        return _pending()
     asked = _asked_list()
-    if asked is not None:
-        found = listing(consultation, summary, **asked)
-        if found is not None:
-            return render_template("committee/list.html", digest=summary, listing=found, args=asked)
-        return render_template("committee/digest.html", digest=summary, charts=charts.digest_charts(summary),
-                               not_found=True), 404
-    return render_template("committee/digest.html", digest=summary, charts=charts.digest_charts(summary))
+    if asked is None:
+        return _page("committee/digest.html", served)
+    found = listing(consultation, served.digest, **asked)
+    if found is None:
+        return _page("committee/digest.html", served, 404, not_found=True)
+    return render_template("committee/list.html", digest=served.digest, listing=found, args=asked)
 
 
 @bp.get("/print", endpoint="print_view")
 @role_required(*COMMITTEE_ROLES)
 def print_view():
-    summary = cached_digest(_consultation())
-    return render_template("committee/print.html", digest=summary, charts=charts.digest_charts(summary))
+    served = served_digest(_consultation())
+    return _pending() if served.digest is None else _page("committee/print.html", served)
 
 
 @bp.get("/digest.csv", endpoint="digest_csv")
 @role_required(*COMMITTEE_ROLES)
 def digest_csv_view():
     consultation = _consultation()
-    body = digest_csv(consultation, cached_digest(consultation))
+    served = served_digest(consultation)
+    if not served.current:  # the rows are read now: only the current digest's groups fit them
+        return _pending()
+    body = digest_csv(consultation, served.digest)
     response = Response(body, mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f"attachment; filename=committee-digest-{tokyo_today():%Y%m%d}.csv"
     response.headers["Cache-Control"] = "no-store"
