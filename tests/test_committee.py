@@ -10,6 +10,7 @@ from html import unescape
 import pytest
 
 from comment_portal.committee import cache as cache_module
+from comment_portal.committee import listing as listing_module
 from comment_portal.committee.digest import build_digest
 from comment_portal.committee.source import data_version
 from comment_portal.consultations import current_consultation
@@ -342,3 +343,16 @@ def test_background_thread_computes_the_digest(app, client, known):
         if thread.name.startswith("committee-digest-"):
             thread.join(timeout=60)
     assert "職員が分類を確認済み 4件" in page_text(client.get("/committee"))
+
+
+def test_lists_are_paginated(client, known, monkeypatch):
+    monkeypatch.setattr(listing_module, "PER_PAGE", 2)
+    sign_in(client, Role.COMMITTEE, "iin")
+    query = {"policy": "1", "phrase": "ボランティア"}
+    first = client.get("/committee", query_string=query).get_data(as_text=True)
+    assert "該当する意見 3件（1 / 2ページ）" in first and first.count('<blockquote') == 2
+    assert "page=2" in first and 'rel="next"' in first
+    second = client.get("/committee", query_string={**query, "page": "2"}).get_data(as_text=True)
+    assert "該当する意見 3件（2 / 2ページ）" in second and second.count('<blockquote') == 1
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert "（2 / 2ページ）" in page_text(client.get("/committee", query_string={**query, "page": "99"}))

@@ -19,6 +19,7 @@ LABEL_CHARS = 20
 COLUMN_AREA = 180
 COLUMN_TOP = 24
 COLUMN_AXIS = 40
+MAX_COLUMN_WIDTH = 36
 
 
 @dataclass(frozen=True)
@@ -100,11 +101,12 @@ def column_chart(chart_id: str, title: str, items: list[tuple[str, str, int]],
     """Vertical columns (label, tick, value) scaled to the largest value, for a series over time."""
     largest = max((value for _, _, value in items), default=0) or 1
     step = (CHART_WIDTH - 40) / max(len(items), 1)
-    width = max(2, round(step * 0.7))
+    width = max(2, min(MAX_COLUMN_WIDTH, round(step * 0.7)))
     columns = []
     for index, (label, tick, value) in enumerate(items):
         height = round(COLUMN_AREA * value / largest)
-        columns.append(Column(label, tick, value, 20 + round(index * step), COLUMN_TOP + COLUMN_AREA - height, height))
+        x = 20 + round(index * step + (step - width) / 2)
+        columns.append(Column(label, tick, value, x, COLUMN_TOP + COLUMN_AREA - height, height))
     return ColumnChart(chart_id, title, columns, width, rows)
 
 

@@ -32,6 +32,10 @@ TOP_PHRASES = 10
 THEME_PHRASES = 5
 MAX_DUPLICATE_GROUPS = 30
 MAX_VARIANTS = 30
+# Tokens of the last digest's texts are kept per process for recomputes up to this many opinions
+# (about 1 KB each); larger digests are computed in the background anyway.
+TOKEN_MEMO_LIMIT = 20_000
+_token_memo: dict[str, list[str]] = {}
 
 
 @dataclass(frozen=True)
@@ -301,10 +305,26 @@ def _by_day(opinions: list[Opinion], consultation: Consultation) -> tuple[DayCou
     return tuple(out)
 
 
+def _tokens(texts: list[str]) -> list[list[str]]:
+    """Tokenizer features per text; up to TOKEN_MEMO_LIMIT texts, the last build's are reused.
+
+    A staff decision changes no text, so a recompute tokenizes only new texts (the slowest step).
+    """
+    global _token_memo
+    if len(texts) > TOKEN_MEMO_LIMIT:
+        return tokenize_texts(texts)
+    memo = _token_memo
+    missing = list(dict.fromkeys(t for t in texts if t not in memo))
+    fresh = dict(zip(missing, tokenize_texts(missing), strict=True))
+    tokens = [fresh[t] if t in fresh else memo[t] for t in texts]
+    _token_memo = dict(zip(texts, tokens, strict=True))
+    return tokens
+
+
 def _analyse(kept: list[Opinion]) -> _Analysis:
     texts = [o.text for o in kept]
     grouping = group_duplicates(texts)
-    tokens = tokenize_texts(texts)
+    tokens = _tokens(texts)
     phrases = {}
     if kept:
         weights = 1.0 / grouping.sizes[grouping.labels]
