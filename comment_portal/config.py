@@ -34,6 +34,8 @@ class Defaults:
     # offices behind one address are not bothered.
     SUBMIT_RATE_LIMIT = "20 per hour;5 per minute"
     LOGIN_RATE_LIMIT = "10 per minute"
+    # Receipt numbers have ~39 random bits; the limit still stops anyone trying them in bulk on /results.
+    RESULTS_LOOKUP_RATE_LIMIT = "10 per minute;60 per hour"
     # After this many wrong passwords in a row an account is locked for LOGIN_LOCKOUT_MINUTES.
     LOGIN_LOCKOUT_THRESHOLD = 5
     LOGIN_LOCKOUT_MINUTES = 15

@@ -36,7 +36,7 @@ def test_create_user_refuses_a_short_password(app, monkeypatch):
 
 
 @pytest.mark.parametrize(("role", "home"), [(Role.STAFF, "/review"), (Role.APPROVER, "/review"),
-                                            (Role.ADMIN, "/review")])
+                                            (Role.ADMIN, "/review"), (Role.COMMITTEE, "/committee")])
 def test_each_role_lands_on_its_work_after_login(client, role, home):
     create_user("someone", role)
     assert login(client, "someone").headers["Location"] == home

@@ -9,12 +9,10 @@ from ..timeutil import tokyo_today
 from . import lookup
 
 bp = Blueprint("results", __name__)
-# Receipt numbers have ~39 random bits; the limit still stops anyone from trying them in bulk.
-DEFAULT_LOOKUP_RATE_LIMIT = "10 per minute;60 per hour"
 
 
 def _lookup_limit() -> str:
-    return current_app.config.get("RESULTS_LOOKUP_RATE_LIMIT", DEFAULT_LOOKUP_RATE_LIMIT)
+    return current_app.config["RESULTS_LOOKUP_RATE_LIMIT"]
 
 
 def _not_a_lookup() -> bool:
