@@ -170,3 +170,11 @@ def screenshot(request):
         return path
 
     return take
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in tests/e2e is a browser test (so the PostgreSQL pass can leave them out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.browser)
