@@ -21,9 +21,11 @@ class InsecureConfigError(RuntimeError):
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config → extensions → blueprints → CLI. No side effects."""
     from .request import PortalRequest
+    from .security import DatabaseIdConverter
 
     app = Flask(__name__, instance_relative_config=True)
     app.request_class = PortalRequest
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     _configure(app, test_config)
     _trust_proxies(app)
     _init_extensions(app)

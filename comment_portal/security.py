@@ -4,12 +4,21 @@ import hashlib
 import hmac
 
 from flask import Flask, current_app, request
+from werkzeug.routing import IntegerConverter
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; "
     "object-src 'none'"
 )
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> limited to what an INTEGER column holds: a longer number is a 404, not a database error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def register(app: Flask) -> None:
