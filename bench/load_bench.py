@@ -1,0 +1,476 @@
+"""Load: simulated residents going through the whole flow under gunicorn (issue 6, point 2).
+
+Each client repeats: GET /comments/new (parse csrf_token + submission_token), POST /comments/new
+(the confirmation page; its hidden fields are posted on), POST /comments/confirm (expects 303),
+GET /comments/done with the session cookie (reads the receipt number). The portal and the minimal
+reference (bench/reference_app.py) are each served by gunicorn with 2 workers on a free loopback
+port with a fresh database, driven by the same client, for --seconds with --clients. Afterwards:
+5xx count, lost comments (rows stored == receipts issued, every receipt found), throughput and
+p50/p95/p99 per step, the portal/reference ratio; then a cProfile of the flow in-process.
+
+Usage: python bench/load_bench.py [--seconds 60] [--clients 50] [--db sqlite|postgres|both]
+PostgreSQL: a dedicated database `bench_load` is created on POSTGRES_ADMIN_URL (default
+postgresql://postgres@127.0.0.1:5432/postgres) and dropped afterwards; skipped when unreachable.
+Loopback only; every run stops by itself (time bound, and at most --max-flows flows per target).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import http.client
+import os
+import pstats
+import re
+import secrets
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_DB = "bench_load"
+STEPS = ("form", "confirm_page", "submit", "done")
+INPUT = re.compile(r"<input\b([^>]*)>")
+ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
+RECEIPT = re.compile(r'id="receipt-number">([^<]+)<')
+BODIES = [
+    "市民活動の拠点となる施設の開館時間を夜間まで延ばしてほしい。仕事帰りに参加できる活動が増えると思います。",
+    "補助金の申請手続きが複雑なので、書類を簡素化し、オンラインで申請できるようにしてください。",
+    "若い世代が地域の活動に参加しやすいよう、大学やSNSを通じた情報発信を強化するべきだと考えます。",
+    "第4章の評価指標について、参加者数だけでなく活動の継続年数も加えてはどうでしょうか。",
+]
+ATTRIBUTES = ["市内在住", "市内在勤", "市内在学", "市内で活動", "その他"]
+TIMEOUT = 30.0
+
+
+@dataclass
+class Stats:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in STEPS})
+    receipts: list[str] = field(default_factory=list)
+    status_5xx: int = 0
+    errors: list[str] = field(default_factory=list)
+    flows: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class FlowError(Exception):
+    pass
+
+
+class Resident:
+    """One browser: a cookie jar (the session cookie) and a new connection per request."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, dict, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+        headers = {"Connection": "close"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie":
+                    key, _, rest = value.partition("=")
+                    self.cookies[key.strip()] = rest.split(";", 1)[0]
+            return response.status, dict(response.getheaders()), text
+        finally:
+            conn.close()
+
+
+def timed(stats_step: list[float], resident: Resident, method: str, path: str, form=None):
+    start = time.perf_counter()
+    status, headers, text = resident.request(method, path, form)
+    stats_step.append(time.perf_counter() - start)
+    return status, headers, text
+
+
+def one_flow(port: int, rng_index: int) -> tuple[dict[str, float], str]:
+    """Run the four steps; returns per-step latencies and the receipt number."""
+    resident = Resident(port)
+    lat: dict[str, list[float]] = {s: [] for s in STEPS}
+    status, _, page = timed(lat["form"], resident, "GET", "/comments/new")
+    check(status, 200, "form", page)
+    fields = hidden_fields(page)
+    if "csrf_token" not in fields or "submission_token" not in fields:
+        raise FlowError("form: csrf_token or submission_token not found")
+    form = {
+        "csrf_token": fields["csrf_token"], "submission_token": fields["submission_token"],
+        "body": BODIES[rng_index % len(BODIES)] + f"（{rng_index}）", "section": "",
+        "name": f"武蔵野 太郎{rng_index}", "attribute": ATTRIBUTES[rng_index % len(ATTRIBUTES)],
+        "email": "", "consent": "y", "website": "", "action": "confirm",
+    }
+    status, _, page = timed(lat["confirm_page"], resident, "POST", "/comments/new", form)
+    check(status, 200, "confirm_page", page)
+    confirm_fields = hidden_fields(page)
+    if confirm_fields.get("submission_token") != form["submission_token"]:
+        raise FlowError("confirm_page: hidden fields missing")
+    status, headers, page = timed(lat["submit"], resident, "POST", "/comments/confirm", confirm_fields)
+    check(status, 303, "submit", page)
+    status, _, page = timed(lat["done"], resident, "GET", "/comments/done")
+    check(status, 200, "done", page)
+    receipt = RECEIPT.search(page)
+    if not receipt:
+        raise FlowError("done: no receipt number")
+    return {s: v[0] for s, v in lat.items()}, unescape(receipt.group(1)).strip()
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    """name → value of every <input type="hidden"> in the page, whatever the attribute order."""
+    fields = {}
+    for tag in INPUT.findall(page):
+        attributes = dict(ATTRIBUTE.findall(tag))
+        if attributes.get("type") == "hidden" and "name" in attributes:
+            fields[unescape(attributes["name"])] = unescape(attributes.get("value", ""))
+    return fields
+
+
+def check(status: int, expected: int, step: str, page: str) -> None:
+    if status != expected:
+        raise FlowError(f"{step}: HTTP {status} (expected {expected}): {page[:120]!r}")
+
+
+def drive(port: int, seconds: float, clients: int, max_flows: int) -> tuple[Stats, float]:
+    """Run `clients` threads of resident flows until the deadline; flows in progress finish."""
+    stats = Stats()
+    deadline = time.monotonic() + seconds
+    counter = iter(range(10**9))
+
+    def worker() -> None:
+        while time.monotonic() < deadline:
+            with stats.lock:
+                index = next(counter)
+                if index >= max_flows:
+                    return
+            try:
+                latencies, receipt = one_flow(port, index)
+            except FlowError as exc:
+                with stats.lock:
+                    stats.errors.append(str(exc))
+                    if " HTTP 5" in str(exc):
+                        stats.status_5xx += 1
+                continue
+            except OSError as exc:
+                with stats.lock:
+                    stats.errors.append(f"connection: {exc!r}")
+                continue
+            with stats.lock:
+                stats.flows += 1
+                stats.receipts.append(receipt)
+                for step, value in latencies.items():
+                    stats.latencies[step].append(value)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 4 * TIMEOUT + 10)
+    return stats, time.monotonic() - start
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(port: int, process: subprocess.Popen, log: Path) -> None:
+    for _ in range(300):
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited:\n{log.read_text()[-2000:]}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/comments/new")
+            status = conn.getresponse().status
+            conn.close()
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer in 60 s")
+
+
+def gunicorn(app: str, env: dict, chdir: Path, log: Path) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    command = [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+               "--chdir", str(chdir), "--error-logfile", str(log), "--timeout", "60", app]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    wait_ready(port, process, log)
+    return process, port
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+# --- databases -------------------------------------------------------------------------------
+
+def portal_env(database_url: str, workdir: Path) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "FLASK_APP": "comment_portal", "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_hex(32), "COMMENT_PORTAL_RATELIMIT_ENABLED": "false",
+        "COMMENT_PORTAL_MODEL_DIR": str(workdir / "models"),
+    })
+    return env
+
+
+def portal_rows(env: dict, receipts: list[str]) -> tuple[int, int, int]:
+    """(submissions, comments, receipts found) in the portal's database."""
+    url = env["DATABASE_URL"]
+    query_counts = "SELECT (SELECT count(*) FROM submission), (SELECT count(*) FROM comment)"
+    with connect(url) as (db, mark):
+        submissions, comments = db.execute(query_counts).fetchone()
+        found = set(r[0] for r in db.execute("SELECT receipt_number FROM submission").fetchall())
+    return submissions, comments, sum(1 for r in receipts if r in found)
+
+
+def reference_rows(database: str, receipts: list[str]) -> tuple[int, int, int]:
+    with connect(database) as (db, mark):
+        rows = set(r[0] for r in db.execute("SELECT receipt_number FROM ref_submission").fetchall())
+    return len(rows), len(rows), sum(1 for r in receipts if r in rows)
+
+
+class connect:
+    """A short-lived DB-API connection on a SQLAlchemy-style URL or a SQLite path."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def __enter__(self):
+        if self.url.startswith("postgresql"):
+            import psycopg
+
+            self.db = psycopg.connect(self.url.replace("postgresql+psycopg://", "postgresql://"))
+            return self.db, "%s"
+        self.db = sqlite3.connect(self.url.removeprefix("sqlite:///"))
+        return self.db, "?"
+
+    def __exit__(self, *exc):
+        self.db.close()
+
+
+def postgres_available() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(ADMIN_URL, connect_timeout=3).close()
+        return True
+    except Exception as exc:  # noqa: BLE001 - any failure means "skip PostgreSQL"
+        print(f"PostgreSQL not reachable on {ADMIN_URL} ({exc.__class__.__name__}): skipped")
+        return False
+
+
+def postgres_database(action: str) -> str:
+    import psycopg
+
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        if action == "create":
+            admin.execute(f"CREATE DATABASE {PG_DB}")
+    base = ADMIN_URL.rsplit("/", 1)[0]
+    return f"postgresql+psycopg://{base.split('://', 1)[1]}/{PG_DB}"
+
+
+# --- one target ------------------------------------------------------------------------------
+
+def run_target(name: str, app: str, env: dict, chdir: Path, workdir: Path, args, count_rows) -> dict:
+    log = workdir / f"{name}-gunicorn.log"
+    process, port = gunicorn(app, env, chdir, log)
+    try:
+        # Warm-up (not timed): each worker loads what it loads lazily (e.g. the classifier).
+        warm, _ = drive(port, 3, 4, 40)
+        stats, elapsed = drive(port, args.seconds, args.clients, args.max_flows)
+    finally:
+        stop(process)
+    receipts = warm.receipts + stats.receipts
+    rows, comments, found = count_rows(receipts)
+    errors_5xx = warm.status_5xx + stats.status_5xx
+    result = {
+        "name": name, "flows": stats.flows, "elapsed": elapsed, "throughput": stats.flows / elapsed,
+        "5xx": errors_5xx, "errors": warm.errors + stats.errors, "receipts": len(receipts),
+        "rows": rows, "comments": comments, "found": found, "latencies": stats.latencies,
+        "tracebacks": log.read_text().count("Traceback") if log.exists() else 0,
+    }
+    report(result)
+    return result
+
+
+def report(r: dict) -> None:
+    lost = r["receipts"] - r["found"]
+    print(f"\n== {r['name']}: {r['flows']} flows in {r['elapsed']:.1f} s = {r['throughput']:.1f} submissions/s")
+    print(f"   5xx: {r['5xx']}  other errors: {len(r['errors']) - r['5xx']}  tracebacks in log: {r['tracebacks']}")
+    print(f"   receipts issued {r['receipts']}, rows stored {r['rows']} (comments {r['comments']}), "
+          f"receipts found {r['found']}, lost {lost}, rows without receipt {r['rows'] - r['found']}")
+    for error in sorted(set(r["errors"]))[:5]:
+        print(f"   error: {error}")
+    print(f"   {'step':<14}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for step in STEPS:
+        values = r["latencies"][step]
+        print(f"   {step:<14}" + "".join(f"{percentile(values, p) * 1000:>9.1f}" for p in (50, 95, 99)))
+
+
+def run_backend(label: str, database_url: str, reference_db: str, workdir: Path, args) -> list[dict]:
+    env = portal_env(database_url, workdir)
+    subprocess.run([str(BIN / "flask"), "init"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    portal = run_target(f"portal on {label}", "wsgi:app", env, ROOT, workdir, args,
+                        lambda receipts: portal_rows(env, receipts))
+    ref_env = dict(os.environ, SECRET_KEY=secrets.token_hex(32), REFERENCE_DATABASE=reference_db)
+    subprocess.run([sys.executable, "-c", "import reference_app; reference_app.init_db()"], env=ref_env,
+                   cwd=ROOT / "bench", check=True)
+    reference = run_target(f"reference on {label}", "reference_app:app", ref_env, ROOT / "bench", workdir,
+                           args, lambda receipts: reference_rows(reference_db, receipts))
+    ratio = portal["throughput"] / reference["throughput"] if reference["throughput"] else float("nan")
+    print(f"\n== {label}: portal / reference = {ratio:.0%} (target ≥ 50%)")
+    return [portal, reference]
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+def profile(flows: int, workdir: Path) -> None:
+    """cProfile of the portal's flow in-process (test client, SQLite file): where a worker's time goes."""
+    env = portal_env(f"sqlite:///{workdir / 'profile.db'}", workdir)
+    subprocess.run([str(BIN / "flask"), "init"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    from comment_portal import create_app
+
+    app = create_app()
+    client = app.test_client()
+
+    def flow(i: int) -> None:
+        fields = hidden_fields(client.get("/comments/new").get_data(as_text=True))
+        form = {"csrf_token": fields["csrf_token"], "submission_token": fields["submission_token"],
+                "body": BODIES[i % 4], "section": "", "name": "武蔵野 太郎", "attribute": ATTRIBUTES[0],
+                "email": "", "consent": "y", "website": "", "action": "confirm"}
+        page = client.post("/comments/new", data=form).get_data(as_text=True)
+        assert client.post("/comments/confirm", data=hidden_fields(page)).status_code == 303
+        assert RECEIPT.search(client.get("/comments/done").get_data(as_text=True))
+
+    for i in range(10):  # warm: the classifier model, template compilation
+        flow(i)
+    statements = count_statements(app, lambda: flow(10))
+    print(f"\n== SQL statements per flow (form, confirm page, submit, done): {statements}")
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for i in range(flows):
+        flow(i)
+    profiler.disable()
+    elapsed = time.perf_counter() - start
+    print(f"\n== Profile: {flows} flows in-process (test client, SQLite file): "
+          f"{elapsed / flows * 1000:.1f} ms per flow under cProfile")
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt
+    print(f"   cumulative time of selected functions (share of {total:.2f} s profiled):")
+    wanted = [("views.py", "new_comment"), ("views.py", "submit"), ("views.py", "done"),
+              ("templating.py", "render_template"), ("environment.py", "render"),
+              ("submissions.py", "submit_web_comment"), ("suggestions.py", "suggest"),
+              ("session.py", "commit"), ("base.py", "execute"), ("form.py", "validate"),
+              ("csrf.py", "validate_csrf"), ("csrf.py", "generate_csrf"), ("consultations.py", "current_consultation"),
+              ("model.py", "suggest"), ("tokenizer.py", "__call__"), ("sessions.py", "save_session")]
+    rows = []
+    for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
+        if any(filename.endswith(f) and func == fn for f, fn in wanted):
+            rows.append((ct, f"{Path(filename).parent.name}/{Path(filename).name}:{func}"))
+    for ct, label in sorted(rows, reverse=True)[:20]:
+        print(f"   {ct / total:6.1%}  {ct / flows * 1000:7.2f} ms/flow  {label}")
+    print("   top functions by own time:")
+    own = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:15]
+    for (filename, line, func), (_cc, _nc, tt, _ct, _callers) in own:
+        print(f"   {tt / total:6.1%}  {tt / flows * 1000:7.2f} ms/flow  {Path(filename).name}:{line}:{func}")
+
+
+def count_statements(app, action) -> int:
+    """SQL statements the portal sends to the database while `action` runs."""
+    from sqlalchemy import event
+
+    from comment_portal.extensions import db
+
+    count = 0
+
+    def on_execute(*_args) -> None:
+        nonlocal count
+        count += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--max-flows", type=int, default=200_000, help="hard cap on flows per target")
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--profile-flows", type=int, default=300, help="0: skip the profile")
+    args = parser.parse_args()
+    now = time.strftime("%a %b %d %H:%M UTC %Y", time.gmtime())
+    print(f"Load: {args.clients} clients for {args.seconds:.0f} s per target; gunicorn 2 workers; "
+          f"nproc {os.cpu_count()}; load average {os.getloadavg()[0]:.2f}; {now}")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="load-bench-") as tmp:
+        workdir = Path(tmp)
+        if args.db in ("sqlite", "both"):
+            results += run_backend("SQLite", f"sqlite:///{workdir / 'portal.db'}", str(workdir / "reference.db"),
+                                   workdir, args)
+        if args.db in ("postgres", "both") and postgres_available():
+            url = postgres_database("create")
+            try:
+                results += run_backend("PostgreSQL", url, url, workdir, args)
+            finally:
+                postgres_database("drop")
+        if args.profile_flows:
+            profile(args.profile_flows, workdir)
+    failed = [r["name"] for r in results if r["5xx"] or r["receipts"] != r["found"] or r["rows"] != r["receipts"]]
+    print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if failed:
+        print(f"FAILED (5xx or lost comments): {', '.join(failed)}")
+        sys.exit(1)
+    print("OK: zero 5xx, zero lost comments")
+
+
+if __name__ == "__main__":
+    main()
