@@ -58,7 +58,7 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python bench/classifier_quality.py
 	$(BIN)/python bench/classifier_bench.py
-	@for b in bench/queue_bench.py bench/grouping_bench.py; do \
+	@for b in bench/queue_bench.py bench/grouping_bench.py bench/digest_bench.py bench/load_bench.py; do \
 		if [ -f $$b ]; then $(BIN)/python $$b || exit 1; fi; done
 
 clean:
