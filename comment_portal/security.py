@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from werkzeug.routing import IntegerConverter
 
 CSP = (
@@ -22,7 +22,14 @@ class DatabaseIdConverter(IntegerConverter):
 
 
 def register(app: Flask) -> None:
+    app.before_request(_refuse_nul_in_url)
     app.after_request(_set_headers)
+
+
+def _refuse_nul_in_url():
+    # PostgreSQL refuses NUL in text parameters, so a %00 in a lookup would surface as a database error.
+    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        abort(400)
 
 
 def _set_headers(response):

@@ -160,3 +160,20 @@ def test_ids_in_urls_of_any_shape(world, ident):
     before = counts()
     for url in (f"/review/comments/{ident}", f"/review/receipts/{ident}", f"/review/paper/{ident}"):
         check(client.get(url.replace("?", "%3F").replace("#", "%23")), before)
+
+
+@pytest.mark.parametrize("url", ["/results?receipt=%00", "/review/receipts/%00", "/review?q=a%00b", "/document?%00=1"])
+def test_nul_in_a_url_is_refused_politely(world, url):
+    response = world["staff"].get(url)
+    assert response.status_code == 400
+    assert "送信内容を確認できませんでした" in response.get_data(as_text=True)
+
+
+def test_an_id_too_big_for_the_database_is_refused_politely(world):
+    before = counts()
+    page = world["staff"].post(f"/review/comments/{world['comment_id']}/answer",
+                               data={"attach": "9" * 30, "other_ids": "9" * 30, "summary": "概要", "response": "考え方",
+                                     "outcome": "future", "action": "save", "csrf_token": world["staff_token"]})
+    assert page.status_code < 500
+    assert counts() == before
+    assert world["staff"].get("/review/comments/" + "9" * 30).status_code == 404

@@ -34,9 +34,9 @@ SEPARATORS = re.compile(r"[\s,、，;；#＃]+")
 
 
 def to_int(value) -> int | None:
-    """'１２' and ' 12 ' are 12; anything else is None (never an exception)."""
+    """'１２' and ' 12 ' are 12; anything else, or beyond an INTEGER column, is None (never an exception)."""
     text = unicodedata.normalize("NFKC", str(value or "")).strip()
-    return int(text) if text.isascii() and text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def parse_ids(text: str) -> list[int] | None:
