@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,6 +26,16 @@ from .models import Consultation, Role, User
 from .timeutil import format_date, format_tokyo, tokyo_today
 
 DEFAULT_PERIOD_DAYS = 30
+
+
+@contextmanager
+def reported_as_cli_error(*errors: type[Exception]):
+    """Undo the session and show a domain error as a plain command-line message (exit 1)."""
+    try:
+        yield
+    except errors as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
 
 
 def register(app: Flask) -> None:
@@ -70,11 +81,8 @@ def _create_admin_once(login: str) -> None:
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 def load_consultation_command(path: Path) -> None:
     """Load or update a consultation from a directory holding consultation.toml."""
-    try:
+    with reported_as_cli_error(ConsultationError):
         consultation = load_consultation(path)
-    except ConsultationError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
     click.echo(
         f"Loaded {consultation.slug}: {len(consultation.sections)} sections, "
         f"{len(consultation.policies)} policies."
@@ -88,10 +96,8 @@ def load_consultation_command(path: Path) -> None:
 def set_period_command(opens, closes, slug) -> None:
     """Change the comment period."""
     consultation = _consultation(slug)
-    try:
+    with reported_as_cli_error(ConsultationError):
         set_period(consultation, opens.date(), closes.date())
-    except ConsultationError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"期間: {format_date(consultation.opens_on)}から{format_date(consultation.closes_on)}まで")
 
 
@@ -206,10 +212,8 @@ def list_models() -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path: Path) -> None:
     """Write a consistent copy of the database to PATH (safe while the portal serves requests)."""
-    try:
+    with reported_as_cli_error(backups.BackupError):
         backups.backup(db.engine, path)
-    except backups.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"Backup written to {path}")
 
 
@@ -221,10 +225,8 @@ def restore_command(path: Path, yes: bool) -> None:
     if not yes:
         click.confirm(f"Replace the database {db.engine.url.render_as_string()} with {path}?", abort=True)
     db.session.remove()
-    try:
+    with reported_as_cli_error(backups.BackupError):
         backups.restore(db.engine, path)
-    except backups.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"Restored from {path}")
 
 
@@ -234,8 +236,6 @@ def purge_personal_data_command(slug: str) -> None:
     """Remove names, e-mail addresses and IP hashes of a closed consultation after the retention period."""
     consultation = _consultation(slug)
     retention = current_app.config["PERSONAL_DATA_RETENTION_DAYS"]
-    try:
+    with reported_as_cli_error(privacy.PurgeRefused):
         count = privacy.purge_personal_data(consultation, retention)
-    except privacy.PurgeRefused as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"Removed personal data from {count} submission(s) of {slug}; opinions and results are kept.")
