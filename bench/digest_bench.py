@@ -26,24 +26,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
+from bench.common import BENCH_PASSWORD, bench_app, bulk_insert  # noqa: E402
 from bench.queue_bench import ATTRIBUTES, CHANNELS, receipt  # noqa: E402
 from bench.synthetic import mixed_opinions, seed_sentences  # noqa: E402
-from comment_portal import create_app  # noqa: E402
 from comment_portal.committee import digest as digest_module  # noqa: E402
 from comment_portal.consultations import (  # noqa: E402
-    DEFAULT_CONSULTATION,
     current_consultation,
-    load_consultation,
     set_period,
 )
 from comment_portal.extensions import db  # noqa: E402
-from comment_portal.models import Answer, Comment, Redaction, Role, Submission, User  # noqa: E402
+from comment_portal.models import Answer, Comment, Redaction, Role, Submission  # noqa: E402
 
 SEED = ROOT / "comment_portal" / "consultations" / "musashino-2021" / "seed_examples.jsonl"
 POLICIES = ["1", "2", "3", "4", "other"]
-CHUNK = 5000
 START = date(2026, 5, 1)
 
 
@@ -86,26 +83,13 @@ def _rows(n: int, consultation_id: int, section_ids: list[int], seed: int = 5):
 
 
 def prepare(uri: str, n: int, tmp: Path):
-    app = create_app({
-        "TESTING": False, "SECRET_KEY": "bench-secret-bench-secret-bench-secret", "SQLALCHEMY_DATABASE_URI": uri,
-        "RATELIMIT_ENABLED": False, "MODEL_DIR": str(tmp / "models"), "WTF_CSRF_ENABLED": False,
-    })
+    app = bench_app(uri, tmp, Role.COMMITTEE)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        consultation = load_consultation(DEFAULT_CONSULTATION)
+        consultation = current_consultation()
         set_period(consultation, START, START + timedelta(days=29))
-        user = User(login="bench", role=Role.COMMITTEE)
-        user.set_password("bench password")
-        db.session.add(user)
-        db.session.commit()
         began = time.perf_counter()
         submissions, comments, answers, redactions = _rows(n, consultation.id, [s.id for s in consultation.sections])
-        for model, rows in ((Submission, submissions), (Answer, answers), (Comment, comments),
-                            (Redaction, redactions)):
-            for offset in range(0, len(rows), CHUNK):
-                db.session.execute(insert(model), rows[offset:offset + CHUNK])
-        db.session.commit()
+        bulk_insert([(Submission, submissions), (Answer, answers), (Comment, comments), (Redaction, redactions)])
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("ANALYZE"))
         print(f"  filled {n:,} opinions ({len(submissions):,} submissions) in {time.perf_counter() - began:.1f} s")
@@ -161,7 +145,7 @@ def time_recompute(app) -> None:
 
 def time_pages(app, repeat: int) -> None:
     client = app.test_client()
-    client.post("/auth/login", data={"login": "bench", "password": "bench password"})
+    client.post("/auth/login", data={"login": "bench", "password": BENCH_PASSWORD})
     began = time.perf_counter()
     first = client.get("/committee")
     assert first.status_code == 200

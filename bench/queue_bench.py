@@ -23,17 +23,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
-from comment_portal import create_app  # noqa: E402
-from comment_portal.consultations import DEFAULT_CONSULTATION, load_consultation  # noqa: E402
+from bench.common import BENCH_PASSWORD, bench_app, bulk_insert  # noqa: E402
+from comment_portal.consultations import current_consultation  # noqa: E402
 from comment_portal.extensions import db  # noqa: E402
-from comment_portal.models import Comment, Role, Submission, Suggestion, User  # noqa: E402
+from comment_portal.models import Comment, Role, Submission, Suggestion  # noqa: E402
 from comment_portal.receipts import ALPHABET  # noqa: E402
 
 POSTGRES_ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 BENCH_DB = "bench_queue"
-CHUNK = 5000
 POLICIES = ["1", "2", "3", "4", "other"]
 PLACES = ["武蔵野プレイス", "コミュニティセンター", "市役所", "吉祥寺駅前", "公園", "図書館", "学校", "地域社協"]
 TOPICS = ["ボランティア", "講座", "会議室の予約", "助成金", "情報発信", "SNS", "NPO", "町内会", "子育て支援",
@@ -104,25 +103,13 @@ def fill(n: int, consultation_id: int, section_ids: list[int], seed: int = 4) ->
                 "scores": {code: probability if code == policy else rest for code in POLICIES},
                 "created_at": datetime(2026, 5, 1, tzinfo=UTC),
             })
-    for model, rows in ((Submission, submissions), (Comment, comments), (Suggestion, suggestions)):
-        for offset in range(0, len(rows), CHUNK):
-            db.session.execute(insert(model), rows[offset:offset + CHUNK])
-    db.session.commit()
+    bulk_insert([(Submission, submissions), (Comment, comments), (Suggestion, suggestions)])
 
 
 def prepare(uri: str, n: int, tmp: Path):
-    app = create_app({
-        "TESTING": False, "SECRET_KEY": "bench-secret-bench-secret-bench-secret", "SQLALCHEMY_DATABASE_URI": uri,
-        "RATELIMIT_ENABLED": False, "MODEL_DIR": str(tmp / "models"), "WTF_CSRF_ENABLED": False,
-    })
+    app = bench_app(uri, tmp, Role.STAFF)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        consultation = load_consultation(DEFAULT_CONSULTATION)
-        user = User(login="bench", role=Role.STAFF)
-        user.set_password("bench password")
-        db.session.add(user)
-        db.session.commit()
+        consultation = current_consultation()
         began = time.perf_counter()
         fill(n, consultation.id, [s.id for s in consultation.sections])
         print(f"  filled {n:,} comments in {time.perf_counter() - began:.1f} s")
@@ -135,7 +122,7 @@ def prepare(uri: str, n: int, tmp: Path):
 
 def time_pages(app, repeat: int, n: int) -> None:
     client = app.test_client()
-    client.post("/auth/login", data={"login": "bench", "password": "bench password"})
+    client.post("/auth/login", data={"login": "bench", "password": BENCH_PASSWORD})
     middle = n // 2
     pages = {
         "queue, first page (default sort)": "/review",
