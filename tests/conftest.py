@@ -44,6 +44,11 @@ class PerRequestContextClient(FlaskClient):
             db.session.expire_all()
 
 
+def durable_database_url(tmp_path) -> str:
+    """The test PostgreSQL database, or a SQLite file (for tests that need more than one connection)."""
+    return TEST_DATABASE_URL if TEST_DATABASE_URL != "sqlite://" else f"sqlite:///{tmp_path}/test.db"
+
+
 def make_app(tmp_path, **overrides):
     config = {
         "TESTING": True,

@@ -9,15 +9,14 @@ from sqlalchemy.engine import make_url
 
 from comment_portal.extensions import db
 from comment_portal.models import Comment, Submission
-from tests.conftest import TEST_DATABASE_URL, dispose_engines, make_app, reset_database
+from tests.conftest import TEST_DATABASE_URL, dispose_engines, durable_database_url, make_app, reset_database
 from tests.factories import form_data
 
 
 @pytest.fixture
 def file_app(tmp_path, model_dir):
     """An app on a real database file (SQLite) or the test PostgreSQL database."""
-    url = TEST_DATABASE_URL if TEST_DATABASE_URL != "sqlite://" else f"sqlite:///{tmp_path}/live.db"
-    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=durable_database_url(tmp_path))
     with app.app_context():
         reset_database(model_dir)
         yield app

@@ -12,15 +12,14 @@ from comment_portal.consultations import current_consultation
 from comment_portal.extensions import db
 from comment_portal.models import Consultation, ModelVersion, Suggestion, User
 from comment_portal.timeutil import tokyo_today
-from tests.conftest import TEST_DATABASE_URL, dispose_engines, make_app
+from tests.conftest import dispose_engines, durable_database_url, make_app
 from tests.factories import all_rows, form_data, stored_counts
 
 
 @pytest.fixture
 def empty_app(tmp_path):
     """An app on a database with no tables at all, as on a fresh machine."""
-    url = TEST_DATABASE_URL if TEST_DATABASE_URL != "sqlite://" else f"sqlite:///{tmp_path}/fresh.db"
-    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=url)
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=durable_database_url(tmp_path))
     with app.app_context():
         _drop_everything()
         yield app
