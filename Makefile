@@ -43,7 +43,7 @@ test-browser-check:
 	@$(BIN)/python -m tests.e2e.requirements || true
 
 test-sqlite: $(VENV)/.installed
-	$(BIN)/python -m pytest
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
 
 test-postgres: $(VENV)/.installed
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

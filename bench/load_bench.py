@@ -6,7 +6,8 @@ GET /comments/done with the session cookie (reads the receipt number). The porta
 reference (bench/reference_app.py) are each served by gunicorn with 2 workers on a free loopback
 port with a fresh database, driven by the same client, for --seconds with --clients. Afterwards:
 5xx count, lost comments (rows stored == receipts issued, every receipt found), throughput and
-p50/p95/p99 per step, the portal/reference ratio; then a cProfile of the flow in-process.
+p50/p95/p99 per step, the portal/reference ratio, comments with a suggestion; then, in-process,
+CPU per step for both apps and a cProfile of the portal's flow (where a worker's time goes).
 
 Usage: python bench/load_bench.py [--seconds 60] [--clients 50] [--db sqlite|postgres|both]
 PostgreSQL: a dedicated database `bench_load` is created on POSTGRES_ADMIN_URL (default
@@ -249,20 +250,21 @@ def portal_env(database_url: str, workdir: Path) -> dict:
     return env
 
 
-def portal_rows(env: dict, receipts: list[str]) -> tuple[int, int, int]:
-    """(submissions, comments, receipts found) in the portal's database."""
+def portal_rows(env: dict, receipts: list[str]) -> tuple[int, int, int, int]:
+    """(submissions, comments, receipts found, comments with a suggestion) in the portal's database."""
     url = env["DATABASE_URL"]
-    query_counts = "SELECT (SELECT count(*) FROM submission), (SELECT count(*) FROM comment)"
+    query_counts = ("SELECT (SELECT count(*) FROM submission), (SELECT count(*) FROM comment), "
+                    "(SELECT count(DISTINCT comment_id) FROM suggestion)")
     with connect(url) as (db, mark):
-        submissions, comments = db.execute(query_counts).fetchone()
+        submissions, comments, suggested = db.execute(query_counts).fetchone()
         found = set(r[0] for r in db.execute("SELECT receipt_number FROM submission").fetchall())
-    return submissions, comments, sum(1 for r in receipts if r in found)
+    return submissions, comments, sum(1 for r in receipts if r in found), suggested
 
 
-def reference_rows(database: str, receipts: list[str]) -> tuple[int, int, int]:
+def reference_rows(database: str, receipts: list[str]) -> tuple[int, int, int, None]:
     with connect(database) as (db, mark):
         rows = set(r[0] for r in db.execute("SELECT receipt_number FROM ref_submission").fetchall())
-    return len(rows), len(rows), sum(1 for r in receipts if r in rows)
+    return len(rows), len(rows), sum(1 for r in receipts if r in rows), None
 
 
 class connect:
@@ -318,12 +320,13 @@ def run_target(name: str, app: str, env: dict, chdir: Path, workdir: Path, args,
     finally:
         stop(process)
     receipts = warm.receipts + stats.receipts
-    rows, comments, found = count_rows(receipts)
+    # After gunicorn stopped: its workers drain their suggestion queues on exit.
+    rows, comments, found, suggested = count_rows(receipts)
     errors_5xx = warm.status_5xx + stats.status_5xx
     result = {
         "name": name, "flows": stats.flows, "elapsed": elapsed, "throughput": stats.flows / elapsed,
         "5xx": errors_5xx, "errors": warm.errors + stats.errors, "receipts": len(receipts),
-        "rows": rows, "comments": comments, "found": found, "latencies": stats.latencies,
+        "rows": rows, "comments": comments, "found": found, "suggested": suggested, "latencies": stats.latencies,
         "tracebacks": log.read_text().count("Traceback") if log.exists() else 0,
     }
     report(result)
@@ -336,6 +339,9 @@ def report(r: dict) -> None:
     print(f"   5xx: {r['5xx']}  other errors: {len(r['errors']) - r['5xx']}  tracebacks in log: {r['tracebacks']}")
     print(f"   receipts issued {r['receipts']}, rows stored {r['rows']} (comments {r['comments']}), "
           f"receipts found {r['found']}, lost {lost}, rows without receipt {r['rows'] - r['found']}")
+    if r["suggested"] is not None:
+        print(f"   comments with a suggestion after the run: {r['suggested']} of {r['comments']} "
+              f"(computed in the background; the rest would be caught up by `flask reclassify`)")
     for error in sorted(set(r["errors"]))[:5]:
         print(f"   error: {error}")
     print(f"   {'step':<14}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
@@ -362,8 +368,60 @@ def run_backend(label: str, database_url: str, reference_db: str, workdir: Path,
 
 # --- profile ---------------------------------------------------------------------------------
 
+def in_process_flow(client, timings: dict[str, float] | None = None):
+    """A function running one resident flow through a Flask test client; adds CPU seconds per step."""
+
+    def step(name: str, call):
+        start = time.thread_time()
+        response = call()
+        if timings is not None:
+            timings[name] += time.thread_time() - start
+        return response
+
+    def flow(i: int) -> None:
+        page = step("form", lambda: client.get("/comments/new")).get_data(as_text=True)
+        fields = hidden_fields(page)
+        form = {"csrf_token": fields["csrf_token"], "submission_token": fields["submission_token"],
+                "body": BODIES[i % 4] + f"（{i}）", "section": "", "name": "武蔵野 太郎",
+                "attribute": ATTRIBUTES[0], "email": "", "consent": "y", "website": "", "action": "confirm"}
+        page = step("confirm_page", lambda: client.post("/comments/new", data=form)).get_data(as_text=True)
+        submitted = step("submit", lambda: client.post("/comments/confirm", data=hidden_fields(page)))
+        assert submitted.status_code == 303
+        assert RECEIPT.search(step("done", lambda: client.get("/comments/done")).get_data(as_text=True))
+
+    return flow
+
+
+def cpu_per_flow(client, flows: int) -> tuple[dict[str, float], float]:
+    """(request-thread CPU ms per step, whole-process CPU ms per flow, background threads included)."""
+    timings = dict.fromkeys(STEPS, 0.0)
+    flow = in_process_flow(client, timings)
+    for i in range(20):  # warm: the classifier model, template compilation
+        flow(i)
+    timings.update(dict.fromkeys(STEPS, 0.0))
+    start = time.process_time()
+    for i in range(flows):
+        flow(i)
+    total = time.process_time() - start
+    return {k: v / flows * 1000 for k, v in timings.items()}, total / flows * 1000
+
+
+def reference_client(workdir: Path):
+    os.environ.update(SECRET_KEY=secrets.token_hex(32), REFERENCE_DATABASE=str(workdir / "cpu-reference.db"))
+    sys.path.insert(0, str(ROOT / "bench"))
+    import reference_app
+
+    reference_app.init_db()
+    return reference_app.app.test_client()
+
+
+def print_cpu(label: str, steps: dict[str, float], total: float) -> None:
+    cells = "".join(f"{steps[s]:>8.2f}" for s in STEPS)
+    print(f"   {label:<10}{cells}{total - sum(steps.values()):>12.2f}{total:>8.2f}")
+
+
 def profile(flows: int, workdir: Path) -> None:
-    """cProfile of the portal's flow in-process (test client, SQLite file): where a worker's time goes."""
+    """Where a worker's time goes, in-process (test client, SQLite file): CPU per step, then cProfile."""
     env = portal_env(f"sqlite:///{workdir / 'profile.db'}", workdir)
     subprocess.run([str(BIN / "flask"), "init"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
@@ -373,20 +431,16 @@ def profile(flows: int, workdir: Path) -> None:
 
     app = create_app()
     client = app.test_client()
-
-    def flow(i: int) -> None:
-        fields = hidden_fields(client.get("/comments/new").get_data(as_text=True))
-        form = {"csrf_token": fields["csrf_token"], "submission_token": fields["submission_token"],
-                "body": BODIES[i % 4], "section": "", "name": "武蔵野 太郎", "attribute": ATTRIBUTES[0],
-                "email": "", "consent": "y", "website": "", "action": "confirm"}
-        page = client.post("/comments/new", data=form).get_data(as_text=True)
-        assert client.post("/comments/confirm", data=hidden_fields(page)).status_code == 303
-        assert RECEIPT.search(client.get("/comments/done").get_data(as_text=True))
-
-    for i in range(10):  # warm: the classifier model, template compilation
-        flow(i)
-    statements = count_statements(app, lambda: flow(10))
-    print(f"\n== SQL statements per flow (form, confirm page, submit, done): {statements}")
+    portal_cpu = cpu_per_flow(client, flows)
+    reference_cpu = cpu_per_flow(reference_client(workdir), flows)
+    print(f"\n== CPU ms per flow in-process, {flows} flows (no HTTP server or client; 'other' is background "
+          f"threads, i.e. the portal's batched suggestions)")
+    print(f"   {'':<10}" + "".join(f"{s[:8]:>8}" for s in STEPS) + f"{'other':>12}{'total':>8}")
+    print_cpu("portal", *portal_cpu)
+    print_cpu("reference", *reference_cpu)
+    flow = in_process_flow(client)
+    statements = count_statements(app, lambda: flow(10_000))
+    print(f"\n== SQL statements per flow in the request (form, confirm page, submit, done): {statements}")
     profiler = cProfile.Profile()
     start = time.perf_counter()
     profiler.enable()
@@ -395,15 +449,15 @@ def profile(flows: int, workdir: Path) -> None:
     profiler.disable()
     elapsed = time.perf_counter() - start
     print(f"\n== Profile: {flows} flows in-process (test client, SQLite file): "
-          f"{elapsed / flows * 1000:.1f} ms per flow under cProfile")
+          f"{elapsed / flows * 1000:.1f} ms per flow under cProfile (request thread only)")
     stats = pstats.Stats(profiler)
     total = stats.total_tt
     print(f"   cumulative time of selected functions (share of {total:.2f} s profiled):")
     wanted = [("views.py", "new_comment"), ("views.py", "submit"), ("views.py", "done"),
               ("templating.py", "render_template"), ("environment.py", "render"),
-              ("submissions.py", "submit_web_comment"), ("suggestions.py", "suggest"),
+              ("submissions.py", "submit_web_comment"), ("suggestions.py", "request_suggestions"),
               ("session.py", "commit"), ("base.py", "execute"), ("form.py", "validate"),
-              ("csrf.py", "validate_csrf"), ("csrf.py", "generate_csrf"), ("consultations.py", "current_consultation"),
+              ("csrf.py", "validate_csrf"), ("csrf.py", "generate_csrf"), ("consultations.py", "cached_consultation"),
               ("model.py", "suggest"), ("tokenizer.py", "__call__"), ("sessions.py", "save_session")]
     rows = []
     for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():

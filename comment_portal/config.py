@@ -19,6 +19,12 @@ class Defaults:
     SQLITE_BUSY_TIMEOUT_SECONDS = 15
     # Which consultation the resident pages show.
     CONSULTATION_SLUG = "musashino-2021"
+    # The resident pages reuse the consultation (period, sections) read at most this long ago;
+    # changes made in this process (set-period, load-consultation) apply at once.
+    CONSULTATION_CACHE_SECONDS = 10
+    # Web comments get their suggestion from a background thread, in batches, right after the
+    # receipt is shown (False: in the request). `flask reclassify` catches any left without one.
+    SUGGEST_IN_BACKGROUND = True
     # Where trained classifier versions are stored (relative: inside instance/).
     MODEL_DIR = "models"
     BODY_MAX_CHARS = 4000
@@ -46,11 +52,11 @@ class Defaults:
     # Signed-in sessions end after this long without a request (refreshed on each request).
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=60)
     WTF_CSRF_TIME_LIMIT = 4 * 3600
-    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
-    # (0: none; the client address is then the socket peer).
     # Days after a consultation closes before `flask purge-personal-data` may remove
     # names, e-mail addresses and IP hashes.
     PERSONAL_DATA_RETENTION_DAYS = 365
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    # (0: none; the client address is then the socket peer).
     PROXY_FIX_X_FOR = 0
     PROXY_FIX_X_PROTO = 0
     PROXY_FIX_X_HOST = 0

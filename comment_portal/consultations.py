@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import select
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import selectinload
 
 from .extensions import db
 from .models import Comment, Consultation, Policy, Section
@@ -140,3 +142,37 @@ def current_consultation() -> Consultation | None:
     """The consultation the resident pages show (config CONSULTATION_SLUG)."""
     slug = current_app.config["CONSULTATION_SLUG"]
     return db.session.scalar(select(Consultation).filter_by(slug=slug))
+
+
+def cached_consultation() -> Consultation | None:
+    """current_consultation() for the resident pages, reused for CONSULTATION_CACHE_SECONDS.
+
+    Four resident requests per comment would otherwise read the same rows each time. The
+    object is detached, with its sections and policies loaded: read it, and build new rows
+    with consultation_id/section_id, never by attaching it to a session.
+    """
+    app = current_app._get_current_object()
+    cached = app.extensions.get(_CACHE_KEY)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < app.config["CONSULTATION_CACHE_SECONDS"]:
+        return cached[1]
+    query = (select(Consultation).filter_by(slug=app.config["CONSULTATION_SLUG"])
+             .options(selectinload(Consultation.sections), selectinload(Consultation.policies)))
+    consultation = db.session.scalar(query)
+    if consultation is not None:
+        db.session.expunge(consultation)  # cascades to its sections and policies
+    app.extensions[_CACHE_KEY] = (now, consultation)
+    return consultation
+
+
+_CACHE_KEY = "cached_consultation"
+_CONSULTATION_ROWS = (Consultation, Section, Policy)
+
+
+@event.listens_for(db.session, "after_flush")
+def _forget_changed_consultation(session, _context) -> None:
+    """A consultation changed in this process (period, sections, publication) is re-read at once."""
+    if has_app_context() and any(
+        isinstance(row, _CONSULTATION_ROWS) for row in (*session.new, *session.dirty, *session.deleted)
+    ):
+        current_app.extensions.pop(_CACHE_KEY, None)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from . import suggestions
 from .extensions import db
@@ -41,50 +42,59 @@ def find_by_token(token: str) -> Submission | None:
 
 
 def find_by_receipt(receipt_number: str) -> Submission | None:
-    return db.session.scalar(select(Submission).filter_by(receipt_number=receipt_number))
+    """A submission with its comments and their sections (the completion page shows them)."""
+    query = (select(Submission).filter_by(receipt_number=receipt_number)
+             .options(joinedload(Submission.comments).joinedload(Comment.section)))
+    return db.session.execute(query).unique().scalar_one_or_none()
 
 
 def submit_web_comment(
     consultation: Consultation, data: CommentInput, token: str, ip_hash: str | None
 ) -> Submission:
-    """Store a web comment once per form token, then ask for a suggestion.
+    """Store a web comment once per form token (committed), then ask for its suggestion.
 
     A replayed token (double click, reload, back and resubmit) returns the
     submission stored the first time instead of storing a second one.
     """
-    existing = find_by_token(token)
-    if existing is not None:
-        return existing
     state = consultation.period_state(tokyo_today())
     if state is not PeriodState.OPEN:
-        raise PeriodClosedError(state)
-    submission = _insert(consultation, data, token, ip_hash)
-    for comment in submission.comments:
-        suggestions.suggest(comment)
+        existing = find_by_token(token)  # sent just before closing time, replayed after
+        if existing is None:
+            raise PeriodClosedError(state)
+        return existing
+    submission, new_comment_ids = _insert(consultation, data, token, ip_hash)
+    if new_comment_ids:
+        suggestions.request_suggestions(new_comment_ids)
     return submission
 
 
-def _insert(consultation: Consultation, data: CommentInput, token: str, ip_hash: str | None) -> Submission:
+def _insert(
+    consultation: Consultation, data: CommentInput, token: str, ip_hash: str | None
+) -> tuple[Submission, list[int]]:
+    """(the stored submission, ids of the comments this call stored). The unique token decides replays."""
     for _ in range(RECEIPT_ATTEMPTS):
         submission = _build(consultation, data, token, ip_hash)
         db.session.add(submission)
         try:
+            db.session.flush()
+            comment_ids = [comment.id for comment in submission.comments]  # before the commit expires them
             db.session.commit()
-            return submission
+            return submission, comment_ids
         except IntegrityError:
             db.session.rollback()
             existing = find_by_token(token)
-            if existing is not None:  # a concurrent request with the same token won
-                return existing
+            if existing is not None:  # sent before (replay), or a concurrent request with it won
+                return existing, []
             log.warning("receipt number collision; drawing another")
     raise RuntimeError("could not allocate a unique receipt number")
 
 
 def _build(consultation: Consultation, data: CommentInput, token: str, ip_hash: str | None) -> Submission:
     now = now_utc()
+    # Ids, not objects: the consultation may be the resident pages' detached, shared copy.
     section = consultation.section_by_code(data.section_code) if data.section_code else None
     submission = Submission(
-        consultation=consultation,
+        consultation_id=consultation.id,
         receipt_number=new_receipt_number(),
         submission_token=token,
         channel=Channel.WEB,
@@ -98,7 +108,8 @@ def _build(consultation: Consultation, data: CommentInput, token: str, ip_hash: 
         original_text=data.body,
     )
     submission.comments.append(
-        Comment(consultation=consultation, body=data.body, section=section, created_at=now,
+        Comment(consultation_id=consultation.id, body=data.body, section_id=section.id if section else None,
+                created_at=now,
                 source_start=0, source_end=len(data.body))
     )
     return submission

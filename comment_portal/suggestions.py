@@ -9,6 +9,7 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 import classifier
 import classifier.data
@@ -18,6 +19,7 @@ import classifier.groups
 from .consultations import DATA_DIR, DEFAULT_CONSULTATION, current_consultation
 from .extensions import db
 from .models import Comment, CommentStatus, ModelVersion, Suggestion, utcnow
+from .suggestion_queue import SuggestionQueue
 
 log = logging.getLogger(__name__)
 _cache: dict[str, classifier.PolicyClassifier] = {}
@@ -58,6 +60,54 @@ def suggest(comment: Comment) -> Suggestion | None:
         db.session.rollback()
         log.exception("classifier failed: comment %s left unclassified", comment.id)
         return None
+
+
+def request_suggestions(comment_ids: list[int]) -> None:
+    """Suggest for committed comments: after the response, in a batch (SUGGEST_IN_BACKGROUND), or now."""
+    if current_app.config["SUGGEST_IN_BACKGROUND"]:
+        _queue().put(comment_ids)
+    else:
+        suggest_pending(comment_ids)
+
+
+def _queue() -> SuggestionQueue:
+    app = current_app._get_current_object()
+    if "suggestion_queue" not in app.extensions:
+        app.extensions["suggestion_queue"] = SuggestionQueue(app, suggest_pending)
+    return app.extensions["suggestion_queue"]
+
+
+def wait_for_background_suggestions(timeout: float = 10.0) -> bool:
+    """Block until the queued comments of this process have their suggestions (tests, shutdown)."""
+    queue = current_app.extensions.get("suggestion_queue")
+    return queue.join(timeout) if queue else True
+
+
+def suggest_pending(comment_ids: list[int]) -> int:
+    """Suggestions, in one batch, for those of these comments that still have none; commits, never raises."""
+    try:
+        return _suggest_batch(comment_ids)
+    except Exception:
+        db.session.rollback()
+        log.exception("classifier failed: comments %s left unclassified", comment_ids)
+        return 0
+
+
+def _suggest_batch(comment_ids: list[int]) -> int:
+    version = active_model_version()
+    if version is None:
+        log.warning("no active classifier model: comments %s left unclassified", comment_ids)
+        return 0
+    query = (select(Comment).options(selectinload(Comment.section))
+             .where(Comment.id.in_(comment_ids), ~Comment.suggestions.any()).order_by(Comment.id))
+    comments = list(db.session.scalars(query))
+    if not comments:
+        return 0
+    results = load_classifier(version).suggest([c.body for c in comments], [section_label(c) for c in comments])
+    for comment, result in zip(comments, results, strict=True):
+        _store(comment, version.version, result)
+    db.session.commit()
+    return len(comments)
 
 
 def _store(comment: Comment, version: str, result) -> Suggestion:

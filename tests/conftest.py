@@ -56,6 +56,9 @@ def make_app(tmp_path, **overrides):
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
         "RATELIMIT_ENABLED": False,
         "MODEL_DIR": str(tmp_path / "models"),
+        # Suggestions in the request, so a test sees them as soon as the response arrives;
+        # tests/test_background_suggestions.py covers the background thread.
+        "SUGGEST_IN_BACKGROUND": False,
     }
     config.update(overrides)
     app = create_app(config)

@@ -4,7 +4,7 @@ import secrets
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
-from ..consultations import current_consultation
+from ..consultations import cached_consultation
 from ..extensions import limiter
 from ..models import Consultation, PeriodState
 from ..security import client_ip_hash
@@ -17,7 +17,7 @@ RECEIPT_SESSION_KEY = "last_receipt"
 
 
 def _consultation() -> Consultation:
-    consultation = current_consultation()
+    consultation = cached_consultation()
     if consultation is None:
         abort(404)
     return consultation
@@ -112,7 +112,7 @@ def done():
     if submission is None:
         return redirect(url_for(".index"))
     response = current_app.make_response(
-        render_template("intake/done.html", consultation=submission.consultation, submission=submission)
+        render_template("intake/done.html", consultation=_consultation(), submission=submission)
     )
     response.headers["Cache-Control"] = "no-store"
     return response
