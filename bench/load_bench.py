@@ -472,16 +472,18 @@ def profile(flows: int, workdir: Path) -> None:
 
 
 def count_statements(app, action) -> int:
-    """SQL statements the portal sends to the database while `action` runs."""
+    """SQL statements the portal sends to the database from this thread while `action` runs."""
     from sqlalchemy import event
 
     from comment_portal.extensions import db
 
     count = 0
+    request_thread = threading.get_ident()
 
     def on_execute(*_args) -> None:
         nonlocal count
-        count += 1
+        if threading.get_ident() == request_thread:  # not the background suggestions
+            count += 1
 
     with app.app_context():
         engine = db.engine

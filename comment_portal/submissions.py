@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -76,10 +77,9 @@ def _insert(
         submission = _build(consultation, data, token, ip_hash)
         db.session.add(submission)
         try:
-            db.session.flush()
-            comment_ids = [comment.id for comment in submission.comments]  # before the commit expires them
-            db.session.commit()
-            return submission, comment_ids
+            with _kept_loaded_after_commit():
+                db.session.commit()
+            return submission, [comment.id for comment in submission.comments]
         except IntegrityError:
             db.session.rollback()
             existing = find_by_token(token)
@@ -87,6 +87,17 @@ def _insert(
                 return existing, []
             log.warning("receipt number collision; drawing another")
     raise RuntimeError("could not allocate a unique receipt number")
+
+
+@contextmanager
+def _kept_loaded_after_commit():
+    """The commit leaves the new rows' objects loaded: the receipt page then needs no reload query."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = True
 
 
 def _build(consultation: Consultation, data: CommentInput, token: str, ip_hash: str | None) -> Submission:
