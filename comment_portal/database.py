@@ -1,9 +1,14 @@
-"""Engine settings that depend on the database kind."""
+"""Engine settings that depend on the database kind; ending transactions when the database is gone."""
 
-from flask import Flask
+import logging
+
+from flask import Flask, g, has_app_context
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
+
+log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
@@ -13,6 +18,43 @@ def register(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT_SECONDS"] * 1000)
         event.listen(engine, "connect", _sqlite_pragmas(timeout_ms))
+    # Registered after Flask-SQLAlchemy's, so it runs before that one closes the session.
+    app.teardown_appcontext(_end_transaction)
+
+
+def discard_transaction() -> None:
+    """Roll back; if the database already cut the connection, SQLAlchemy has dropped it: only log."""
+    try:
+        db.session.rollback()
+    except DBAPIError as error:
+        log.warning("rollback on a lost database connection: %s", error.orig)
+
+
+def committed_in_this_request() -> bool:
+    """Whether something was committed in this app context (a later error must not say nothing was saved)."""
+    return g.get("_database_committed", False)
+
+
+@event.listens_for(db.session, "after_commit")
+def _note_commit(_session) -> None:
+    if has_app_context():
+        g._database_committed = True
+
+
+def _end_transaction(_error: BaseException | None) -> None:
+    """Close the session before Flask-SQLAlchemy does, tolerating a connection the database has cut.
+
+    A PostgreSQL restart can end a connection after the page was rendered; the ROLLBACK in
+    Session.close() then raises, which would turn the finished page into a server error. The
+    objects are detached before that ROLLBACK, and SQLAlchemy invalidates the cut connection,
+    which returns its pool slot.
+    """
+    if not db.session.registry.has():
+        return
+    try:
+        db.session.close()
+    except DBAPIError as error:
+        log.warning("database connection lost before the end of the request: %s", error.orig)
 
 
 def _sqlite_pragmas(timeout_ms: int):
@@ -25,4 +67,3 @@ def _sqlite_pragmas(timeout_ms: int):
         cursor.close()
 
     return on_connect
-

@@ -2,12 +2,12 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .database import committed_in_this_request, discard_transaction
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,13 @@ MESSAGES = {
 BUSY_MESSAGE = (
     "ただいま混み合っています",
     "処理を完了できませんでした（送信した内容は保存されていません）。少し時間をおいて、もう一度お試しください。",
+)
+# The same, for a page that only shows something, and for a request that had already stored its work.
+BUSY_PAGE_MESSAGE = (BUSY_MESSAGE[0], "ページを表示できませんでした。少し時間をおいて、もう一度お試しください。")
+BUSY_AFTER_COMMIT_MESSAGE = (
+    BUSY_MESSAGE[0],
+    "処理を最後まで完了できませんでした（送信した内容は保存されている場合があります）。"
+    "少し時間をおいて、もう一度お試しください。",
 )
 CSRF_MESSAGE = (
     "画面を開いてから時間がたったか、送信内容を確認できませんでした",
@@ -57,11 +64,15 @@ def _http_error(error: HTTPException):
 def _database_error(error: DBAPIError):
     """Locked SQLite, a restarting PostgreSQL: undo the half-done work, ask to try again."""
     log.warning("database error, rolled back: %s", error.orig)
-    db.session.rollback()
+    discard_transaction()
+    if committed_in_this_request():
+        return render_error(503, *BUSY_AFTER_COMMIT_MESSAGE)
+    if request.method in ("GET", "HEAD"):
+        return render_error(503, *BUSY_PAGE_MESSAGE)
     return render_error(503, *BUSY_MESSAGE)
 
 
 def _unexpected_error(error: Exception):
     log.exception("unhandled error")
-    db.session.rollback()
+    discard_transaction()
     return render_error(500, *MESSAGES[500])

@@ -23,7 +23,9 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# pool_pre_ping: a pooled connection cut by a database restart is replaced before use, so the
+# first request after the restart does not fail (SQLALCHEMY_ENGINE_OPTIONS add to this).
+db = SQLAlchemy(model_class=Base, engine_options={"pool_pre_ping": True})
 # render_as_batch lets Alembic alter tables on SQLite too.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
