@@ -6,7 +6,7 @@ export FLASK_APP := comment_portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run demo test test-sqlite test-postgres test-browser-check serve lint bench clean
+.PHONY: run demo test test-sqlite test-postgres test-browser-check serve lint bench bench-scale clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/classifier_bench.py
 	@for b in bench/queue_bench.py bench/grouping_bench.py bench/digest_bench.py bench/load_bench.py; do \
 		if [ -f $$b ]; then $(BIN)/python $$b || exit 1; fi; done
+
+## 1,000,000 opinions on PostgreSQL (POSTGRES_ADMIN_URL): queue, intake, committee digest (~12 min, ~8 GB RAM)
+bench-scale: $(VENV)/.installed
+	$(BIN)/python bench/scale_bench.py --rows 1000000
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -6,11 +6,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select, text
+from sqlalchemy import MetaData, select, text
 
 from comment_portal.consultations import current_consultation
 from comment_portal.extensions import db
 from comment_portal.models import Consultation, ModelVersion, Suggestion, User
+from comment_portal.models.base import in_dialect
 from comment_portal.timeutil import tokyo_today
 from tests.conftest import dispose_engines, durable_database_url, make_app
 from tests.factories import all_rows, form_data, stored_counts
@@ -34,11 +35,21 @@ def _drop_everything():
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+def _models_on(dialect_name: str) -> MetaData:
+    """The models' schema as created on that dialect: without the indexes declared for another one alone."""
+    metadata = MetaData()
+    for table in db.metadata.sorted_tables:
+        elsewhere = {index.name for index in table.indexes if not in_dialect(index, dialect_name)}
+        copy = table.to_metadata(metadata)
+        copy.indexes -= {index for index in copy.indexes if index.name in elsewhere}
+    return metadata
+
+
 def test_migrations_build_exactly_the_schema_of_the_models(empty_app):
     upgrade()
     with db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
-        assert compare_metadata(context, db.metadata) == []
+        assert compare_metadata(context, _models_on(conn.dialect.name)) == []
     downgrade(revision="base")
     upgrade()
 

@@ -128,6 +128,19 @@ def test_pagination_fifty_a_page_and_a_page_past_the_end(client, staff):
     assert 'href="/review?page=2"' in first
 
 
+def test_a_large_queue_is_counted_up_to_a_bound_that_grows_page_by_page(client, staff, monkeypatch):
+    monkeypatch.setattr("comment_portal.review.views.COUNT_STEP", 50)
+    for i in range(120):
+        add_comment(f"意見{i}", probability=0.2 + i / 1000)
+    first, second, third = queue(client), queue(client, "?page=2"), queue(client, "?page=3")
+    assert "50件以上のうち 1〜50件目を表示" in first and "件中" not in first
+    assert 'href="/review?page=2"' in first and 'href="/review?page=3"' not in first
+    assert "100件以上のうち 51〜100件目を表示" in second and 'href="/review?page=3"' in second
+    assert "120件中 101〜120件目を表示" in third and len(listed_ids(third)) == 20
+    past = queue(client, "?page=9")
+    assert "9ページはないため、最後のページを表示しています" in past and listed_ids(past) == listed_ids(third)
+
+
 def bulk(client, query: str, **data):
     token = csrf_from(client, "/review" + query)
     return client.post("/review/bulk" + query, data={"csrf_token": token, **data})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
+from sqlalchemy import Index
 from sqlalchemy.types import DateTime, TypeDecorator
 
 from ..extensions import db
@@ -95,6 +96,18 @@ class Role(enum.StrEnum):
     STAFF = "staff"
     APPROVER = "approver"
     COMMITTEE = "committee"
+
+
+def postgresql_only(index: Index) -> Index:
+    """An index created on PostgreSQL alone (e.g. NULLS FIRST keys, which SQLite indexes cannot hold)."""
+    index.info["only_dialect"] = "postgresql"
+    return index.ddl_if(dialect="postgresql")
+
+
+def in_dialect(obj, dialect_name: str) -> bool:
+    """Whether `obj` (a schema item) exists on that dialect: what schema comparisons should consider."""
+    only = getattr(obj, "info", {}).get("only_dialect")
+    return only is None or only == dialect_name
 
 
 def enum_column(cls: type[enum.StrEnum], length: int = 20):

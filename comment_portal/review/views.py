@@ -1,5 +1,7 @@
 """Staff triage: the queue at /review, the comment view, decisions and bulk actions."""
 
+import math
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,6 +18,8 @@ from .queries import QueueFilter, count_select, load_comments, neighbour, parse_
 
 bp = Blueprint("review", __name__)
 PER_PAGE = 50
+# The queue counts its matches exactly up to a multiple of this (see _paginate).
+COUNT_STEP = 10_000
 
 
 @bp.context_processor
@@ -76,10 +80,16 @@ def queue():
 
 
 def _paginate(filters: QueueFilter, consultation_id: int, number: int):
-    """A page of comment ids; counted by a query of its own that skips joins only sorting needs."""
+    """A page of comment ids, and how many there are: exactly up to a bound that grows with the page number.
+
+    Beyond it the page says 「10,000件以上」: a count of every match would read the whole table each time.
+    """
     page = db.paginate(queue_select(filters, consultation_id), page=number, per_page=PER_PAGE,
                        max_per_page=PER_PAGE, error_out=False, count=False)
-    page.total = db.session.scalar(count_select(filters, consultation_id))
+    bound = max(COUNT_STEP, math.ceil(number * PER_PAGE / COUNT_STEP) * COUNT_STEP)
+    counted = db.session.scalar(count_select(filters, consultation_id, bound + 1))
+    page.total = counted
+    page.at_least = bound if counted > bound else None  # 「{bound}件以上」; links go one page past it
     return page
 
 
