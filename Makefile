@@ -61,7 +61,7 @@ bench: $(VENV)/.installed
 	@for b in bench/queue_bench.py bench/grouping_bench.py bench/digest_bench.py bench/load_bench.py; do \
 		if [ -f $$b ]; then $(BIN)/python $$b || exit 1; fi; done
 
-## 1,000,000 opinions on PostgreSQL (POSTGRES_ADMIN_URL): queue, intake, committee digest (~12 min, ~8 GB RAM)
+## 1,000,000 opinions on PostgreSQL (POSTGRES_ADMIN_URL): queue, intake, committee digest (~12 min, ~9.5 GB RAM)
 bench-scale: $(VENV)/.installed
 	$(BIN)/python bench/scale_bench.py --rows 1000000
 

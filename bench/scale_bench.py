@@ -6,10 +6,11 @@ else by INSERT ... SELECT generate_series: ~1.25 opinions per submission, 70 % u
 test client (one process, as one gunicorn worker would):
   - the intake form, its confirmation page and a submission, with N opinions present;
   - the staff queue: first page, filtered pages (status + policy, a later page, keyword), a comment view;
-  - the committee digest: while it is built in the background, /committee answers at once (「集計中」 page,
-    or the previous digest with a notice); request latency during the build, the build's duration and the
-    process's peak memory. The build is given --digest-wait seconds; when it has not finished, that is
-    reported as measured (the daemon thread ends with the process).
+  - the committee digest: while it is built in the background, /committee answers at once (「集計中」 page
+    on the first build, the previous digest with a notice on the rebuild after one staff decision); request
+    latency during each build, the build's duration and the process's peak memory. Each build is given
+    --digest-wait seconds; when it has not finished, that is reported as measured (the daemon thread ends
+    with the process).
 
 Usage: python bench/scale_bench.py [--rows 1000000] [--repeat 20] [--digest-wait 900] [--keep] [--reuse]
 PostgreSQL: database `bench_scale` (--database) on POSTGRES_ADMIN_URL (default
@@ -115,16 +116,16 @@ class Table:
         verdict = "" if target is None else ("ok" if p95 <= target else "OVER")
         self.rows.append((label, f"{p50:,.1f}", f"{p95:,.1f}",
                           f"≤ {target:,.0f} {verdict}" if target is not None else ""))
-        print(f"  {label:44} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  (n={len(samples)})", flush=True)
+        print(f"  {label:52} p50 {p50:8.1f} ms  p95 {p95:8.1f} ms  (n={len(samples)})", flush=True)
 
     def note(self, label: str, value: str, target: str = "") -> None:
         self.rows.append((label, value, "", target))
-        print(f"  {label:44} {value}", flush=True)
+        print(f"  {label:52} {value}", flush=True)
 
     def print(self) -> None:
-        print(f"\n{'measure':46} {'p50 ms':>10} {'p95 ms':>10}  target ms")
+        print(f"\n{'measure':54} {'p50 ms':>10} {'p95 ms':>10}  target ms")
         for label, p50, p95, target in self.rows:
-            print(f"{label:46} {p50:>10} {p95:>10}  {target}")
+            print(f"{label:54} {p50:>10} {p95:>10}  {target}")
 
 
 # --- Loading ----------------------------------------------------------------------------------
@@ -276,28 +277,51 @@ def build_thread() -> threading.Thread | None:
     return next((t for t in threading.enumerate() if t.name.startswith("committee-digest-")), None)
 
 
+def what_is_shown(page: str) -> str:
+    if 'id="stale"' in page:
+        return "previous digest + notice"
+    return "「集計中」 page" if "集計中" in page else "current digest"
+
+
+def watch_build(client, label: str, wait: float, table: Table) -> bool:
+    """Request /committee about once a second while the background build runs; False if it did not finish."""
+    rss_before, began = peak_rss_mb(), time.perf_counter()
+    first, response = timed(client, "get", "/committee")
+    table.note(f"{label}: first request", f"{first:,.1f} ms, {what_is_shown(response.get_data(as_text=True))}")
+    during, shown = [], set()
+    while (thread := build_thread()) is not None and time.perf_counter() - began < wait:
+        elapsed, response = timed(client, "get", "/committee")
+        during.append(elapsed)
+        shown.add(what_is_shown(response.get_data(as_text=True)))
+        thread.join(timeout=1.0)
+    if during:
+        table.add(f"{label}: /committee meanwhile", during)
+        table.note(f"{label}: shown meanwhile", ", ".join(sorted(shown)))
+    memory = f"peak RSS {peak_rss_mb():,.0f} MB, was {rss_before:,.0f} MB"
+    if build_thread() is not None:
+        table.note(f"{label}: background build", f"NOT finished after {wait:,.0f} s ({memory})", "finishes")
+        return False
+    table.note(f"{label}: background build", f"{time.perf_counter() - began:,.1f} s ({memory})")
+    return True
+
+
+def confirm_one(app) -> None:
+    """One staff decision: the digest's data version changes, the cached digest is no longer current."""
+    with app.app_context():
+        db.session.execute(text(
+            "UPDATE comment SET status = 'confirmed', confirmed_policy = suggested_policy, reviewed_at = now() "
+            "WHERE id = (SELECT min(id) FROM comment WHERE status = 'unreviewed' AND suggested_policy IS NOT NULL)"))
+        db.session.commit()
+
+
 def measure_digest(app, repeat: int, wait: float, table: Table) -> None:
     client = app.test_client()
     log_in(client, COMMITTEE_LOGIN)
-    rss_before = peak_rss_mb()
-    began = time.perf_counter()
-    first, response = timed(client, "get", "/committee")
-    pending = "集計中" in response.get_data(as_text=True) or build_thread() is not None
-    table.note("committee first request (starts the build)", f"{first:,.1f} ms, "
-               f"{'「集計中」 page' if pending else 'digest'}")
-    during = []
-    while (thread := build_thread()) is not None and time.perf_counter() - began < wait:
-        during.append(timed(client, "get", "/committee")[0])
-        thread.join(timeout=1.0)
-    if during:
-        table.add("/committee while the build runs", during)
-    if build_thread() is not None:
-        table.note("digest build in the background", f"NOT finished after {wait:,.0f} s "
-                   f"(peak RSS {peak_rss_mb():,.0f} MB, was {rss_before:,.0f} MB)", "finishes")
+    if not watch_build(client, "digest, first build", wait, table):
         return
-    table.note("digest build in the background", f"{time.perf_counter() - began:,.1f} s "
-               f"(peak RSS {peak_rss_mb():,.0f} MB, was {rss_before:,.0f} MB)")
     table.add("/committee, digest cached", sample(client, "/committee", repeat))
+    confirm_one(app)
+    watch_build(client, "digest, rebuild after a change", wait, table)
 
 
 def machine() -> str:
