@@ -22,7 +22,6 @@ import cProfile
 import http.client
 import os
 import pstats
-import re
 import secrets
 import signal
 import socket
@@ -33,18 +32,15 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path
-from urllib.parse import urlencode
+
+from resident_client import TIMEOUT, Resident, hidden_fields, receipt_number
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ADMIN_URL = os.environ.get("POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PG_DB = "bench_load"
 STEPS = ("form", "confirm_page", "submit", "done")
-INPUT = re.compile(r"<input\b([^>]*)>")
-ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-RECEIPT = re.compile(r'id="receipt-number">([^<]+)<')
 BODIES = [
     "市民活動の拠点となる施設の開館時間を夜間まで延ばしてほしい。仕事帰りに参加できる活動が増えると思います。",
     "補助金の申請手続きが複雑なので、書類を簡素化し、オンラインで申請できるようにしてください。",
@@ -52,7 +48,6 @@ BODIES = [
     "第4章の評価指標について、参加者数だけでなく活動の継続年数も加えてはどうでしょうか。",
 ]
 ATTRIBUTES = ["市内在住", "市内在勤", "市内在学", "市内で活動", "その他"]
-TIMEOUT = 30.0
 
 
 @dataclass
@@ -67,35 +62,6 @@ class Stats:
 
 class FlowError(Exception):
     pass
-
-
-class Resident:
-    """One browser: a cookie jar (the session cookie) and a new connection per request."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, dict, str]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
-        headers = {"Connection": "close"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode("utf-8", "replace")
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    key, _, rest = value.partition("=")
-                    self.cookies[key.strip()] = rest.split(";", 1)[0]
-            return response.status, dict(response.getheaders()), text
-        finally:
-            conn.close()
 
 
 def timed(stats_step: list[float], resident: Resident, method: str, path: str, form=None):
@@ -129,20 +95,10 @@ def one_flow(port: int, rng_index: int) -> tuple[dict[str, float], str]:
     check(status, 303, "submit", page)
     status, _, page = timed(lat["done"], resident, "GET", "/comments/done")
     check(status, 200, "done", page)
-    receipt = RECEIPT.search(page)
+    receipt = receipt_number(page)
     if not receipt:
         raise FlowError("done: no receipt number")
-    return {s: v[0] for s, v in lat.items()}, unescape(receipt.group(1)).strip()
-
-
-def hidden_fields(page: str) -> dict[str, str]:
-    """name → value of every <input type="hidden"> in the page, whatever the attribute order."""
-    fields = {}
-    for tag in INPUT.findall(page):
-        attributes = dict(ATTRIBUTE.findall(tag))
-        if attributes.get("type") == "hidden" and "name" in attributes:
-            fields[unescape(attributes["name"])] = unescape(attributes.get("value", ""))
-    return fields
+    return {s: v[0] for s, v in lat.items()}, receipt
 
 
 def check(status: int, expected: int, step: str, page: str) -> None:
@@ -387,7 +343,7 @@ def in_process_flow(client, timings: dict[str, float] | None = None):
         page = step("confirm_page", lambda: client.post("/comments/new", data=form)).get_data(as_text=True)
         submitted = step("submit", lambda: client.post("/comments/confirm", data=hidden_fields(page)))
         assert submitted.status_code == 303
-        assert RECEIPT.search(step("done", lambda: client.get("/comments/done")).get_data(as_text=True))
+        assert receipt_number(step("done", lambda: client.get("/comments/done")).get_data(as_text=True))
 
     return flow
 

@@ -24,6 +24,8 @@ from .suggestion_queue import SuggestionQueue
 log = logging.getLogger(__name__)
 _cache: dict[str, classifier.PolicyClassifier] = {}
 _cache_lock = threading.Lock()
+# Comments classified per model call and commit when many are (re)suggested at once.
+RESUGGEST_BATCH = 500
 
 
 def active_model_version() -> ModelVersion | None:
@@ -51,9 +53,7 @@ def suggest(comment: Comment) -> Suggestion | None:
         if version is None:
             log.warning("no active classifier model: comment %s left unclassified", comment.id)
             return None
-        model = load_classifier(version)
-        result = model.suggest([comment.body], [section_label(comment)])[0]
-        suggestion = _store(comment, version.version, result)
+        [suggestion] = _classify_and_store([comment], version)
         db.session.commit()
         return suggestion
     except Exception:
@@ -103,11 +103,15 @@ def _suggest_batch(comment_ids: list[int]) -> int:
     comments = list(db.session.scalars(query))
     if not comments:
         return 0
-    results = load_classifier(version).suggest([c.body for c in comments], [section_label(c) for c in comments])
-    for comment, result in zip(comments, results, strict=True):
-        _store(comment, version.version, result)
+    _classify_and_store(comments, version)
     db.session.commit()
     return len(comments)
+
+
+def _classify_and_store(comments: list[Comment], version: ModelVersion) -> list[Suggestion]:
+    """One call to the model for all of them; each comment gets a new suggestion (not committed)."""
+    results = load_classifier(version).suggest([c.body for c in comments], [section_label(c) for c in comments])
+    return [_store(comment, version.version, result) for comment, result in zip(comments, results, strict=True)]
 
 
 def _store(comment: Comment, version: str, result) -> Suggestion:
@@ -127,19 +131,11 @@ def _store(comment: Comment, version: str, result) -> Suggestion:
     return suggestion
 
 
-def unclassified_comments() -> list[Comment]:
-    return list(db.session.scalars(select(Comment).where(~Comment.suggestions.any()).order_by(Comment.id)))
-
-
 def reclassify_unclassified() -> tuple[int, int]:
-    """Suggest for every comment that has no suggestion; returns (done, failed)."""
-    done = failed = 0
-    for comment in unclassified_comments():
-        if suggest(comment) is None:
-            failed += 1
-        else:
-            done += 1
-    return done, failed
+    """Suggest, in batches, for every comment that has no suggestion; returns (done, failed)."""
+    ids = list(db.session.scalars(select(Comment.id).where(~Comment.suggestions.any()).order_by(Comment.id)))
+    done = sum(suggest_pending(ids[start:start + RESUGGEST_BATCH]) for start in range(0, len(ids), RESUGGEST_BATCH))
+    return done, len(ids) - done
 
 
 def build_default_model() -> ModelVersion:
@@ -174,8 +170,6 @@ def activate_version(row: ModelVersion) -> None:
 
 
 # --- Learning from staff decisions ---------------------------------------------------------
-
-RESUGGEST_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -252,15 +246,12 @@ def consultation_data_dir(consultation) -> Path:
 
 def resuggest_unreviewed(version: ModelVersion) -> int:
     """New suggestions from `version` for every unreviewed comment (old ones are kept)."""
-    model, name = load_classifier(version), version.version
     ids = list(db.session.scalars(
         select(Comment.id).where(Comment.status == CommentStatus.UNREVIEWED).order_by(Comment.id)
     ))
     for start in range(0, len(ids), RESUGGEST_BATCH):
         batch = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids[start:start + RESUGGEST_BATCH]))))
-        results = model.suggest([c.body for c in batch], [section_label(c) for c in batch])
-        for comment, result in zip(batch, results, strict=True):
-            _store(comment, name, result)
+        _classify_and_store(batch, version)
         db.session.commit()
     return len(ids)
 

@@ -14,20 +14,19 @@ Runs only on PostgreSQL, as root or the cluster's owner, where pg_ctlcluster con
 import http.client
 import os
 import pwd
-import re
 import shutil
 import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
-from html import unescape
-from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
+from bench.resident_client import Resident as Browser
+from bench.resident_client import hidden_fields, receipt_number
 from comment_portal.extensions import db
 from comment_portal.models import Comment, Submission
 from tests.conftest import TEST_DATABASE_URL, dispose_engines, make_app, reset_database
@@ -40,9 +39,6 @@ CLIENTS = 4
 LOAD_BEFORE_SECONDS = 1.5
 DOWN_SECONDS = 1.5
 LOAD_AFTER_SECONDS = 3.0
-INPUT = re.compile(r"<input\b([^>]*)>")
-ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-RECEIPT = re.compile(r'id="receipt-number">([^<]+)<')
 
 pytestmark = pytest.mark.skipif(
     not TEST_DATABASE_URL.startswith("postgresql"),
@@ -165,38 +161,18 @@ class Resident:
     """One browser: its own cookies (the session holds the receipt), a new connection per request."""
 
     def __init__(self, port: int, journal: Journal):
-        self.port = port
+        self.browser = Browser(port, timeout=20)
         self.journal = journal
-        self.cookies: dict[str, str] = {}
 
     def call(self, step: str, method: str, path: str, form: dict | None = None) -> tuple[int | None, str]:
         started = time.monotonic()
         try:
-            status, page = self._request(method, path, form)
+            status, _, page = self.browser.request(method, path, form)
         except (OSError, http.client.HTTPException):
             status, page = None, ""
         retry_page = status == 503 and RETRY_TEXT in page
         self.journal.add("answers", Answer(step, status, started, retry_page, NOT_SAVED_TEXT in page))
         return status, page
-
-    def _request(self, method: str, path: str, form: dict | None) -> tuple[int, str]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
-        headers = {"Connection": "close", "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-        body = None
-        if form is not None:
-            body = urlencode(form).encode()
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            conn.request(method, path, body=body, headers=headers)
-            response = conn.getresponse()
-            page = response.read().decode()
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    key, _, rest = value.partition("=")
-                    self.cookies[key.strip()] = rest.split(";", 1)[0]
-            return response.status, page
-        finally:
-            conn.close()
 
     def send(self, confirmed: dict) -> None:
         """Press 送信する on the confirmation page, then read the receipt."""
@@ -211,7 +187,7 @@ class Resident:
         if status != EXPECTED["done"]:
             self.journal.add("unshown", self)
             return
-        self.journal.add("receipts", unescape(RECEIPT.search(page).group(1)).strip())
+        self.journal.add("receipts", receipt_number(page))
 
     def comment(self, number: int) -> bool:
         """The whole flow; stops at the first page that is not the expected one (returns False)."""
@@ -224,15 +200,6 @@ class Resident:
             return False
         self.send(hidden_fields(page))
         return True
-
-
-def hidden_fields(page: str) -> dict[str, str]:
-    fields = {}
-    for tag in INPUT.findall(page):
-        attributes = dict(ATTRIBUTE.findall(tag))
-        if attributes.get("type") == "hidden" and "name" in attributes:
-            fields[unescape(attributes["name"])] = unescape(attributes.get("value", ""))
-    return fields
 
 
 def keep_commenting(port: int, journal: Journal, stop: threading.Event, offset: int) -> None:
