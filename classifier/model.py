@@ -138,6 +138,12 @@ class PolicyClassifier(ClassifierMixin, BaseEstimator):
         words = self._vectorizer("words")
         self.n_word_features_ = len(words.vocabulary_)
         self.word_names_ = words.get_feature_names_out()
+        self.__dict__.pop("_directions", None)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_directions", None)  # derived from the coefficients; recomputed after loading
+        return state
 
     def _vectorizer(self, name: str) -> TfidfVectorizer:
         """A fitted vectorizer of the feature union by block name."""
@@ -177,37 +183,45 @@ class PolicyClassifier(ClassifierMixin, BaseEstimator):
             return []
         matrix = self._matrix(rows)
         proba = self._proba(matrix)
-        return [self._suggestion(rows[i][0] or "", matrix[i], proba[i]) for i in range(len(rows))]
+        # Rows are read straight from the CSR arrays: scipy's row slicing costs more than the rest.
+        starts, indices, data = matrix.indptr, matrix.indices, matrix.data
+        return [self._suggestion(rows[i][0] or "", indices[starts[i]:starts[i + 1]], data[starts[i]:starts[i + 1]],
+                                 proba[i]) for i in range(len(rows))]
 
-    def _suggestion(self, text: str, row, proba: np.ndarray) -> Suggestion:
-        """Build the Suggestion for one row."""
+    def _suggestion(self, text: str, columns: np.ndarray, values: np.ndarray, proba: np.ndarray) -> Suggestion:
+        """Build the Suggestion for one row, given as its non-zero columns and values."""
         order = np.argsort(-proba, kind="stable")
         scores = {self.labels_[j]: float(proba[j]) for j in order}
         top = int(order[0])
         second = float(proba[order[1]]) if len(order) > 1 else 0.0
-        terms = self._terms(text, row, top)
+        is_word = columns < self.n_word_features_
+        terms = self._terms(text, columns[is_word], values[is_word], top)
         # Without a single word from the text, only a human can decide.
-        has_words = row[:, : self.n_word_features_].nnz > 0
+        has_words = bool(is_word.any())
         confident = has_words and calibration.is_confident(float(proba[top]), second, self.threshold_)
         return Suggestion(self.labels_[top], scores, confident, terms)
 
-    def _terms(self, text: str, row, label_index: int) -> list[str]:
+    def _terms(self, text: str, columns: np.ndarray, values: np.ndarray, label_index: int) -> list[str]:
         """Up to MAX_TERMS words of the text pushing most towards the label, as written in the text."""
-        if not text:
+        if not text or len(columns) == 0:
             return []
-        coef = self.pipeline_.named_steps["clf"].coef_
-        words = coef[:, : self.n_word_features_]
-        if words.shape[0] > 1:
-            direction = words[label_index] - words.mean(axis=0)
-        else:  # binary problem: one row of coefficients for the positive class
-            direction = words[0] if label_index == 1 else -words[0]
-        row = row.tocsr()
-        cols = row.indices[row.indices < self.n_word_features_]
-        if len(cols) == 0:
-            return []
-        values = np.asarray(row[:, cols].todense()).ravel() * direction[cols]
-        ranked = [self.word_names_[c] for c, v in sorted(zip(cols, values, strict=True), key=lambda p: -p[1]) if v > 0]
+        pushes = values * self._term_directions()[label_index][columns]
+        ranked = [self.word_names_[c] for c, v in sorted(zip(columns, pushes, strict=True), key=lambda p: -p[1])
+                  if v > 0]
         return self._surfaces(text, ranked)
+
+    def _term_directions(self) -> np.ndarray:
+        """Per label, how much each word pushes towards it (computed once per loaded model)."""
+        directions = self.__dict__.get("_directions")
+        if directions is None:
+            coef = self.pipeline_.named_steps["clf"].coef_
+            words = np.asarray(coef[:, : self.n_word_features_])
+            if words.shape[0] > 1:
+                directions = words - words.mean(axis=0)
+            else:  # binary problem: one row of coefficients for the positive class
+                directions = np.vstack([-words[0], words[0]])
+            self.__dict__["_directions"] = directions
+        return directions
 
     def _surfaces(self, text: str, features: list[str]) -> list[str]:
         """Map features to the text's own spelling, dropping terms contained in a chosen one."""
