@@ -52,6 +52,7 @@ def _configure(app: Flask, test_config: dict | None) -> None:
     if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     _resolve_instance_paths(app)
+    _engine_options(app)
     if app.config["IP_HASH_KEY"] is None:
         app.config["IP_HASH_KEY"] = hmac.new(
             app.config["SECRET_KEY"].encode(), b"ip-hash", hashlib.sha256
@@ -77,9 +78,17 @@ def _resolve_instance_paths(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / relative}"
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config["MODEL_DIR"] = str(Path(app.instance_path) / app.config["MODEL_DIR"])
+
+
+def _engine_options(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if uri.startswith("sqlite"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {"timeout": app.config["SQLITE_BUSY_TIMEOUT_SECONDS"]})
+    else:
+        # A pooled connection cut by a database restart is replaced before use, so the first
+        # request after the restart does not fail. (A SQLite file has no connection to lose.)
+        options.setdefault("pool_pre_ping", True)
 
 
 def _harden_for_production(app: Flask) -> None:
@@ -99,7 +108,8 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     csrf.init_app(app)
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # No context processor: it loads the user on every page; templates call signed_in_user() instead.
+    login_manager.init_app(app, add_context_processor=False)
     _init_cache(app)
     from . import database
 

@@ -23,9 +23,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# pool_pre_ping: a pooled connection cut by a database restart is replaced before use, so the
-# first request after the restart does not fail (SQLALCHEMY_ENGINE_OPTIONS add to this).
-db = SQLAlchemy(model_class=Base, engine_options={"pool_pre_ping": True})
+# Engine options depend on the database kind: see create_app (_engine_options).
+db = SQLAlchemy(model_class=Base)
 # render_as_batch lets Alembic alter tables on SQLite too.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from . import suggestions
 from .extensions import db
-from .models import Channel, Comment, Consultation, PeriodState, Submission
+from .models import Channel, Comment, Consultation, PeriodState, Section, Submission
+from .models.consultation import section_label
 from .receipts import new_receipt_number
 from .timeutil import now_utc, tokyo_today
 
@@ -38,20 +38,65 @@ class CommentInput:
     consent: bool
 
 
-def find_by_token(token: str) -> Submission | None:
-    return db.session.scalar(select(Submission).filter_by(submission_token=token))
+@dataclass(frozen=True)
+class StoredSubmission:
+    """A stored submission as the resident's flow needs it: its receipt and its comments."""
+
+    id: int
+    receipt_number: str
+    comment_ids: tuple[int, ...]
 
 
-def find_by_receipt(receipt_number: str) -> Submission | None:
-    """A submission with its comments and their sections (the completion page shows them)."""
-    query = (select(Submission).filter_by(receipt_number=receipt_number)
-             .options(joinedload(Submission.comments).joinedload(Comment.section)))
-    return db.session.execute(query).unique().scalar_one_or_none()
+@dataclass(frozen=True)
+class ReceiptCopy:
+    """What the completion page shows: the receipt and the resident's copy of what was sent."""
+
+    receipt_number: str
+    submitted_at: datetime
+    section_label: str | None
+    body: str
+    name: str
+    attribute: str
+    email: str
+
+
+# The resident flow reads and writes with Core statements on the tables: the ORM's unit of work
+# and entity loading cost more CPU than the whole rest of a request, and nothing here needs them.
+_submission = Submission.__table__
+_comment = Comment.__table__
+_section = Section.__table__
+_INSERTS = {table: insert(table) for table in (_submission, _comment)}
+
+
+def find_by_token(token: str) -> StoredSubmission | None:
+    query = (select(_submission.c.id, _submission.c.receipt_number, _comment.c.id)
+             .outerjoin(_comment, _comment.c.submission_id == _submission.c.id)
+             .where(_submission.c.submission_token == token).order_by(_comment.c.id))
+    rows = db.session.execute(query).all()
+    if not rows:
+        return None
+    return StoredSubmission(rows[0][0], rows[0][1], tuple(row[2] for row in rows if row[2] is not None))
+
+
+def receipt_copy(receipt_number: str) -> ReceiptCopy | None:
+    """The completion page's content for a receipt number (the submission's first comment)."""
+    query = (select(_submission.c.receipt_number, _submission.c.submitted_at, _section.c.chapter,
+                    _section.c.heading, _comment.c.body, _submission.c.name, _submission.c.attribute,
+                    _submission.c.email)
+             .join(_comment, _comment.c.submission_id == _submission.c.id)
+             .outerjoin(_section, _section.c.id == _comment.c.section_id)
+             .where(_submission.c.receipt_number == receipt_number).order_by(_comment.c.id).limit(1))
+    row = db.session.execute(query).first()
+    if row is None:
+        return None
+    receipt, submitted_at, chapter, heading, body, name, attribute, email = row
+    label = section_label(chapter, heading) if heading is not None else None
+    return ReceiptCopy(receipt, submitted_at, label, body, name, attribute, email)
 
 
 def submit_web_comment(
     consultation: Consultation, data: CommentInput, token: str, ip_hash: str | None
-) -> Submission:
+) -> StoredSubmission:
     """Store a web comment once per form token (committed), then ask for its suggestion.
 
     A replayed token (double click, reload, back and resubmit) returns the
@@ -63,64 +108,49 @@ def submit_web_comment(
         if existing is None:
             raise PeriodClosedError(state)
         return existing
-    submission, new_comment_ids = _insert(consultation, data, token, ip_hash)
-    if new_comment_ids:
-        suggestions.request_suggestions(new_comment_ids)
-    return submission
+    stored, is_new = _insert(consultation, data, token, ip_hash)
+    if is_new:
+        suggestions.request_suggestions(list(stored.comment_ids))
+    return stored
 
 
 def _insert(
     consultation: Consultation, data: CommentInput, token: str, ip_hash: str | None
-) -> tuple[Submission, list[int]]:
-    """(the stored submission, ids of the comments this call stored). The unique token decides replays."""
+) -> tuple[StoredSubmission, bool]:
+    """(the stored submission, whether this call stored it). The unique token decides replays."""
     for _ in range(RECEIPT_ATTEMPTS):
-        submission = _build(consultation, data, token, ip_hash)
-        db.session.add(submission)
         try:
-            with _kept_loaded_after_commit():
-                db.session.commit()
-            return submission, [comment.id for comment in submission.comments]
+            stored = _insert_rows(consultation, data, token, ip_hash)
+            db.session.commit()
+            return stored, True
         except IntegrityError:
             db.session.rollback()
             existing = find_by_token(token)
             if existing is not None:  # sent before (replay), or a concurrent request with it won
-                return existing, []
+                return existing, False
             log.warning("receipt number collision; drawing another")
     raise RuntimeError("could not allocate a unique receipt number")
 
 
-@contextmanager
-def _kept_loaded_after_commit():
-    """The commit leaves the new rows' objects loaded: the receipt page then needs no reload query."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        yield
-    finally:
-        session.expire_on_commit = True
-
-
-def _build(consultation: Consultation, data: CommentInput, token: str, ip_hash: str | None) -> Submission:
+def _insert_rows(consultation: Consultation, data: CommentInput, token: str, ip_hash: str | None) -> StoredSubmission:
+    """The submission and its one comment (not committed)."""
     now = now_utc()
+    receipt = new_receipt_number()
+    submission_id = _insert_row(_submission, {
+        "consultation_id": consultation.id, "receipt_number": receipt, "submission_token": token,
+        "channel": Channel.WEB, "submitted_at": now, "received_on": tokyo_today(now), "name": data.name,
+        "attribute": data.attribute, "email": data.email, "ip_hash": ip_hash, "consent": data.consent,
+        "original_text": data.body,
+    })
     # Ids, not objects: the consultation may be the resident pages' detached, shared copy.
     section = consultation.section_by_code(data.section_code) if data.section_code else None
-    submission = Submission(
-        consultation_id=consultation.id,
-        receipt_number=new_receipt_number(),
-        submission_token=token,
-        channel=Channel.WEB,
-        submitted_at=now,
-        received_on=tokyo_today(now),
-        name=data.name,
-        attribute=data.attribute,
-        email=data.email,
-        ip_hash=ip_hash,
-        consent=data.consent,
-        original_text=data.body,
-    )
-    submission.comments.append(
-        Comment(consultation_id=consultation.id, body=data.body, section_id=section.id if section else None,
-                created_at=now,
-                source_start=0, source_end=len(data.body))
-    )
-    return submission
+    comment_id = _insert_row(_comment, {
+        "submission_id": submission_id, "consultation_id": consultation.id, "body": data.body,
+        "section_id": section.id if section else None, "created_at": now, "source_start": 0,
+        "source_end": len(data.body),
+    })
+    return StoredSubmission(submission_id, receipt, (comment_id,))
+
+
+def _insert_row(table, values: dict) -> int:
+    return db.session.execute(_INSERTS[table], values).inserted_primary_key[0]

@@ -1,6 +1,6 @@
 """Template helpers: filters and the accessible attributes of form fields."""
 
-from flask import Flask, current_app
+from flask import Flask, current_app, session
 from flask_login import current_user
 
 from .models import Role
@@ -37,13 +37,25 @@ NAVIGATION = [
 ]
 
 
+def signed_in_user():
+    """The signed-in staff user, or None.
+
+    A session without a user id (a resident's) never asks Flask-Login: its strong session
+    protection would treat the resident's CSRF-only session as tampered with and re-sign the
+    session cookie (and expire a remember cookie) on every page.
+    """
+    if "_user_id" not in session or not current_user.is_authenticated:
+        return None
+    return current_user
+
+
 def navigation() -> list[tuple[str, str]]:
     """The links the signed-in user may follow."""
-    if not current_user.is_authenticated:
+    user = signed_in_user()
+    if user is None:
         return []
     views = current_app.view_functions
-    return [(endpoint, label) for endpoint, label, roles in NAVIGATION
-            if endpoint in views and current_user.role in roles]
+    return [(endpoint, label) for endpoint, label, roles in NAVIGATION if endpoint in views and user.role in roles]
 
 
 def home_endpoint(role: Role) -> str:
@@ -60,3 +72,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["number"] = lambda n: f"{n:,}"
     app.jinja_env.globals["aria"] = aria
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["signed_in_user"] = signed_in_user

@@ -71,6 +71,7 @@ def test_submitting_stores_the_comment_and_shows_a_receipt(client):
     done = client.get("/comments/done").get_data(as_text=True)
     assert "受付番号" in done and submission.receipt_number in done
     assert VALID_FORM["body"] in done and "控え" in done
+    assert "基本施策3:市民活動の場の活用促進" in done and "武蔵野 花子" in done
 
 
 def test_a_submitted_comment_gets_a_stored_suggestion(client):
@@ -82,6 +83,17 @@ def test_a_submitted_comment_gets_a_stored_suggestion(client):
     assert suggestion.policy_code == max(suggestion.scores, key=suggestion.scores.get)
     assert suggestion.probability == pytest.approx(suggestion.scores[suggestion.policy_code])
     assert suggestion.created_at is not None
+    comment = list(all_rows(Comment))[0]  # the queue sorts and filters on the copy
+    assert comment.suggested_policy == suggestion.policy_code
+    assert comment.suggestion_probability == pytest.approx(suggestion.probability)
+    assert comment.suggestion_confident is suggestion.confident
+
+
+def test_resident_pages_leave_the_session_cookie_alone_once_it_holds_the_token(client):
+    client.get("/comments/new")  # the session now holds the CSRF token
+    for path in ("/", "/document", "/comments/new"):
+        response = client.get(path)
+        assert response.status_code == 200 and "Set-Cookie" not in response.headers
 
 
 def test_double_click_and_replay_store_one_comment(client):

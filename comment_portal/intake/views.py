@@ -8,7 +8,7 @@ from ..consultations import cached_consultation
 from ..extensions import limiter
 from ..models import Consultation, PeriodState
 from ..security import client_ip_hash
-from ..submissions import CommentInput, PeriodClosedError, find_by_receipt, submit_web_comment
+from ..submissions import CommentInput, PeriodClosedError, receipt_copy, submit_web_comment
 from ..timeutil import tokyo_today
 from .forms import CommentForm
 
@@ -108,11 +108,9 @@ def submit():
 @bp.get("/comments/done")
 def done():
     receipt = session.get(RECEIPT_SESSION_KEY)
-    submission = find_by_receipt(receipt) if receipt else None
-    if submission is None:
+    copy = receipt_copy(receipt) if receipt else None
+    if copy is None:
         return redirect(url_for(".index"))
-    response = current_app.make_response(
-        render_template("intake/done.html", consultation=_consultation(), submission=submission)
-    )
+    response = current_app.make_response(render_template("intake/done.html", consultation=_consultation(), copy=copy))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -53,6 +53,11 @@ class Consultation(db.Model):
         return next((p for p in self.policies if p.code == code), None)
 
 
+def section_label(chapter: str | None, heading: str) -> str:
+    """How a section is cited: chapter and heading."""
+    return f"{chapter or ''} {heading}".strip()
+
+
 class Section(db.Model):
     __table_args__ = (UniqueConstraint("consultation_id", "code"),)
 
@@ -70,7 +75,7 @@ class Section(db.Model):
     @property
     def label(self) -> str:
         """How the section is cited: chapter and heading."""
-        return f"{self.chapter} {self.heading}".strip()
+        return section_label(self.chapter, self.heading)
 
     @property
     def depth(self) -> int:

@@ -71,7 +71,7 @@ def _seed(app) -> dict[str, int]:
             data = CommentInput(body=body, section_code=None, name=NAME, attribute="市内在住", email=EMAIL,
                                 consent=True)
             submission = submit_web_comment(consultation, data, secrets.token_hex(16), IP_HASH)
-            ids[key] = submission.comments[0].id
+            ids[key] = submission.comment_ids[0]
         assert all(session.get(Comment, i).suggested_policy for i in ids.values())
         return ids
 
