@@ -20,7 +20,7 @@ from flask import Flask
 log = logging.getLogger(__name__)
 BATCH_SIZE = 64
 # How long the thread waits for more comments before classifying what it has.
-BATCH_WINDOW_SECONDS = 0.25
+BATCH_WINDOW_SECONDS = 1.0
 DRAIN_AT_EXIT_SECONDS = 5.0
 
 

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, insert, select, update
 
 import classifier
 import classifier.data
@@ -18,7 +17,8 @@ import classifier.groups
 
 from .consultations import DATA_DIR, DEFAULT_CONSULTATION, current_consultation
 from .extensions import db
-from .models import Comment, CommentStatus, ModelVersion, Suggestion, utcnow
+from .models import Comment, CommentStatus, ModelVersion, Section, Suggestion, utcnow
+from .models.consultation import section_label as cited_section
 from .suggestion_queue import SuggestionQueue
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,19 @@ def section_label(comment: Comment) -> str | None:
     return comment.section.label if comment.section else None
 
 
+@dataclass(frozen=True)
+class CommentText:
+    """What the model reads of a comment."""
+
+    id: int
+    body: str
+    section_label: str | None
+
+
+def _text_of(comment: Comment) -> CommentText:
+    return CommentText(comment.id, comment.body, section_label(comment))
+
+
 def suggest(comment: Comment) -> Suggestion | None:
     """Store the active model's suggestion for a committed comment; never raises."""
     try:
@@ -53,9 +66,9 @@ def suggest(comment: Comment) -> Suggestion | None:
         if version is None:
             log.warning("no active classifier model: comment %s left unclassified", comment.id)
             return None
-        [suggestion] = _classify_and_store([comment], version)
+        _classify_and_store([_text_of(comment)], version)
         db.session.commit()
-        return suggestion
+        return comment.latest_suggestion
     except Exception:
         db.session.rollback()
         log.exception("classifier failed: comment %s left unclassified", comment.id)
@@ -98,9 +111,11 @@ def _suggest_batch(comment_ids: list[int]) -> int:
     if version is None:
         log.warning("no active classifier model: comments %s left unclassified", comment_ids)
         return 0
-    query = (select(Comment).options(selectinload(Comment.section))
+    query = (select(Comment.id, Comment.body, Section.chapter, Section.heading)
+             .outerjoin(Section, Section.id == Comment.section_id)
              .where(Comment.id.in_(comment_ids), ~Comment.suggestions.any()).order_by(Comment.id))
-    comments = list(db.session.scalars(query))
+    comments = [CommentText(id_, body, cited_section(chapter, heading) if heading is not None else None)
+                for id_, body, chapter, heading in db.session.execute(query)]
     if not comments:
         return 0
     _classify_and_store(comments, version)
@@ -108,27 +123,39 @@ def _suggest_batch(comment_ids: list[int]) -> int:
     return len(comments)
 
 
-def _classify_and_store(comments: list[Comment], version: ModelVersion) -> list[Suggestion]:
+# Suggestions are written with Core statements, many rows per statement: the ORM's unit of work
+# cost more than the model itself per comment. Callers commit, which expires any loaded comment.
+_STORE_SUGGESTION = insert(Suggestion.__table__)
+_COPY_TO_COMMENT = (
+    update(Comment.__table__).where(Comment.__table__.c.id == bindparam("comment"))
+    .values(suggested_policy=bindparam("policy"), suggestion_probability=bindparam("probability"),
+            suggestion_confident=bindparam("is_confident"))
+)
+
+
+def _classify_and_store(comments: list[CommentText], version: ModelVersion) -> None:
     """One call to the model for all of them; each comment gets a new suggestion (not committed)."""
-    results = load_classifier(version).suggest([c.body for c in comments], [section_label(c) for c in comments])
-    return [_store(comment, version.version, result) for comment, result in zip(comments, results, strict=True)]
+    results = load_classifier(version).suggest([c.body for c in comments], [c.section_label for c in comments])
+    rows = [_suggestion_row(comment.id, version.version, result)
+            for comment, result in zip(comments, results, strict=True)]
+    db.session.execute(_STORE_SUGGESTION, rows)
+    db.session.execute(_COPY_TO_COMMENT, [
+        {"comment": row["comment_id"], "policy": row["policy_code"], "probability": row["probability"],
+         "is_confident": row["confident"]} for row in rows
+    ])
 
 
-def _store(comment: Comment, version: str, result) -> Suggestion:
-    suggestion = Suggestion(
-        comment=comment,
-        model_version=version,
-        policy_code=result.policy,
-        probability=float(result.scores[result.policy]),
-        scores={code: float(p) for code, p in result.scores.items()},
-        confident=bool(result.confident),
-        terms=list(result.terms),
-    )
-    db.session.add(suggestion)
-    comment.suggested_policy = suggestion.policy_code
-    comment.suggestion_probability = suggestion.probability
-    comment.suggestion_confident = suggestion.confident
-    return suggestion
+def _suggestion_row(comment_id: int, version: str, result) -> dict:
+    return {
+        "comment_id": comment_id,
+        "model_version": version,
+        "policy_code": result.policy,
+        "probability": float(result.scores[result.policy]),
+        "scores": {code: float(p) for code, p in result.scores.items()},
+        "confident": bool(result.confident),
+        "terms": list(result.terms),
+        "created_at": utcnow(),
+    }
 
 
 def reclassify_unclassified() -> tuple[int, int]:
@@ -250,8 +277,8 @@ def resuggest_unreviewed(version: ModelVersion) -> int:
         select(Comment.id).where(Comment.status == CommentStatus.UNREVIEWED).order_by(Comment.id)
     ))
     for start in range(0, len(ids), RESUGGEST_BATCH):
-        batch = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids[start:start + RESUGGEST_BATCH]))))
-        _classify_and_store(batch, version)
+        batch = db.session.scalars(select(Comment).where(Comment.id.in_(ids[start:start + RESUGGEST_BATCH])))
+        _classify_and_store([_text_of(comment) for comment in batch], version)
         db.session.commit()
     return len(ids)
 
