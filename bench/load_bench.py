@@ -266,13 +266,49 @@ def postgres_database(action: str) -> str:
 
 # --- one target ------------------------------------------------------------------------------
 
+# --- CPU accounting: where the machine's two cores went during a run ------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stats() -> list[tuple[int, int, str, float]]:
+    """(pid, parent pid, command name, CPU seconds) of every process we may read."""
+    rows = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        rows.append((int(entry.name), int(fields[1]), name, (int(fields[11]) + int(fields[12])) / TICKS))
+    return rows
+
+
+def cpu_snapshot(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server's workers, the database server and this load client."""
+    rows = _proc_stats()
+    workers = sum(cpu for pid, ppid, _, cpu in rows if ppid == server_pid or pid == server_pid)
+    database = sum(cpu for _, _, name, cpu in rows if name.startswith("postgres"))
+    usage = os.times()
+    return {"server": workers, "database": database, "client": usage.user + usage.system}
+
+
+def cpu_per_flow_of_run(before: dict[str, float], after: dict[str, float], flows: int) -> dict[str, float]:
+    return {key: (after[key] - before[key]) / max(flows, 1) * 1000 for key in before}
+
+
 def run_target(name: str, app: str, env: dict, chdir: Path, workdir: Path, args, count_rows) -> dict:
     log = workdir / f"{name}-gunicorn.log"
     process, port = gunicorn(app, env, chdir, log)
     try:
         # Warm-up (not timed): each worker loads what it loads lazily (e.g. the classifier).
         warm, _ = drive(port, 3, 4, 40)
+        before = cpu_snapshot(process.pid)
         stats, elapsed = drive(port, args.seconds, args.clients, args.max_flows)
+        cpu = cpu_per_flow_of_run(before, cpu_snapshot(process.pid), stats.flows)
     finally:
         stop(process)
     receipts = warm.receipts + stats.receipts
@@ -283,7 +319,7 @@ def run_target(name: str, app: str, env: dict, chdir: Path, workdir: Path, args,
         "name": name, "flows": stats.flows, "elapsed": elapsed, "throughput": stats.flows / elapsed,
         "5xx": errors_5xx, "errors": warm.errors + stats.errors, "receipts": len(receipts),
         "rows": rows, "comments": comments, "found": found, "suggested": suggested, "latencies": stats.latencies,
-        "tracebacks": log.read_text().count("Traceback") if log.exists() else 0,
+        "tracebacks": log.read_text().count("Traceback") if log.exists() else 0, "cpu": cpu,
     }
     report(result)
     return result
@@ -298,6 +334,9 @@ def report(r: dict) -> None:
     if r["suggested"] is not None:
         print(f"   comments with a suggestion after the run: {r['suggested']} of {r['comments']} "
               f"(computed in the background; the rest would be caught up by `flask reclassify`)")
+    cpu = r["cpu"]
+    print(f"   CPU ms per flow: gunicorn workers {cpu['server']:.2f}, PostgreSQL server {cpu['database']:.2f}, "
+          f"load client {cpu['client']:.2f} (background suggestions run in the workers)")
     for error in sorted(set(r["errors"]))[:5]:
         print(f"   error: {error}")
     print(f"   {'step':<14}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
