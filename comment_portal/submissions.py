@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from . import suggestions
@@ -68,11 +68,22 @@ _section = Section.__table__
 _INSERTS = {table: insert(table) for table in (_submission, _comment)}
 
 
+_BY_TOKEN = (
+    select(_submission.c.id, _submission.c.receipt_number, _comment.c.id)
+    .outerjoin(_comment, _comment.c.submission_id == _submission.c.id)
+    .where(_submission.c.submission_token == bindparam("token")).order_by(_comment.c.id)
+)
+_RECEIPT_COPY = (
+    select(_submission.c.receipt_number, _submission.c.submitted_at, _section.c.chapter, _section.c.heading,
+           _comment.c.body, _submission.c.name, _submission.c.attribute, _submission.c.email)
+    .join(_comment, _comment.c.submission_id == _submission.c.id)
+    .outerjoin(_section, _section.c.id == _comment.c.section_id)
+    .where(_submission.c.receipt_number == bindparam("receipt")).order_by(_comment.c.id).limit(1)
+)
+
+
 def find_by_token(token: str) -> StoredSubmission | None:
-    query = (select(_submission.c.id, _submission.c.receipt_number, _comment.c.id)
-             .outerjoin(_comment, _comment.c.submission_id == _submission.c.id)
-             .where(_submission.c.submission_token == token).order_by(_comment.c.id))
-    rows = db.session.execute(query).all()
+    rows = db.session.execute(_BY_TOKEN, {"token": token}).all()
     if not rows:
         return None
     return StoredSubmission(rows[0][0], rows[0][1], tuple(row[2] for row in rows if row[2] is not None))
@@ -80,13 +91,7 @@ def find_by_token(token: str) -> StoredSubmission | None:
 
 def receipt_copy(receipt_number: str) -> ReceiptCopy | None:
     """The completion page's content for a receipt number (the submission's first comment)."""
-    query = (select(_submission.c.receipt_number, _submission.c.submitted_at, _section.c.chapter,
-                    _section.c.heading, _comment.c.body, _submission.c.name, _submission.c.attribute,
-                    _submission.c.email)
-             .join(_comment, _comment.c.submission_id == _submission.c.id)
-             .outerjoin(_section, _section.c.id == _comment.c.section_id)
-             .where(_submission.c.receipt_number == receipt_number).order_by(_comment.c.id).limit(1))
-    row = db.session.execute(query).first()
+    row = db.session.execute(_RECEIPT_COPY, {"receipt": receipt_number}).first()
     if row is None:
         return None
     receipt, submitted_at, chapter, heading, body, name, attribute, email = row
