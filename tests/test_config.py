@@ -27,6 +27,17 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 15000
 
 
+def test_postgresql_connections_are_pinged_and_never_prepare_statements():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://portal@db.invalid/portal"})
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is True and options["connect_args"] == {"prepare_threshold": None}
+
+
+def test_sqlite_is_not_pinged(tmp_path):
+    options = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"}).config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert "pool_pre_ping" not in options
+
+
 def test_security_headers_are_sent(client):
     headers = client.get("/").headers
     assert "'unsafe-inline'" not in headers["Content-Security-Policy"]
