@@ -41,9 +41,13 @@ def invalid_utf8_fields() -> set[str]:
 
     Werkzeug keeps such bytes as literal '%FF' text instead of failing, so the
     raw body is checked once per request (multipart fields decode to U+FFFD).
+    A form without a '%' in any decoded name or value has no such bytes: the raw
+    body is only read when one has.
     """
     if not has_request_context() or request.mimetype != "application/x-www-form-urlencoded":
         return set()
+    if "invalid_utf8_fields" not in g and not any("%" in k or "%" in v for k, v in request.form.items(multi=True)):
+        g.invalid_utf8_fields = set()
     if "invalid_utf8_fields" not in g:
         bad = set()
         for pair in request.get_data(cache=True).split(b"&"):

@@ -8,7 +8,7 @@ import pytest
 from comment_portal import suggestions
 from comment_portal.consultations import current_consultation, set_period
 from comment_portal.extensions import db
-from comment_portal.models import ModelVersion
+from comment_portal.models import Comment, ModelVersion
 from comment_portal.timeutil import tokyo_today
 from tests.factories import VALID_FORM, all_rows, close_period, form_data, open_period_later, stored_counts
 
@@ -114,6 +114,12 @@ def test_invalid_utf8_is_refused(client):
     )
     assert response.status_code == 422 and "使用できない文字" in response.get_data(as_text=True)
     assert stored_counts() == (0, 0, 0)
+
+
+def test_a_percent_sign_typed_by_the_resident_is_kept(client):
+    data = form_data(client, body="参加率を50%に、100%近くまで上げる目標はどうでしょうか。")
+    assert client.post("/comments/confirm", data=data).status_code == 303
+    assert list(all_rows(Comment))[0].body == "参加率を50%に、100%近くまで上げる目標はどうでしょうか。"
 
 
 @pytest.mark.parametrize("token", [None, "forged-token"])

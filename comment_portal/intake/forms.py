@@ -9,12 +9,19 @@ from ..models import Consultation
 NO_SECTION = ""
 
 
-def section_choices(consultation: Consultation) -> list[tuple[str, str]]:
-    """'第4章 1-2 多様な活動…' style labels, in document order."""
-    choices = [(NO_SECTION, "指定しない（計画全体について・特定の箇所なし）")]
-    for section in consultation.sections:
-        chapter = section.chapter.split(" ")[0] if section.chapter else ""
-        choices.append((section.code, f"{chapter} {section.heading}".strip()))
+def section_choices(consultation: Consultation) -> tuple[tuple[str, str], ...]:
+    """'第4章 1-2 多様な活動…' style labels, in document order.
+
+    Kept on the consultation object: the resident pages share one for a few seconds
+    (consultations.cached_consultation) and build a form on every request.
+    """
+    choices = getattr(consultation, "_section_choices", None)
+    if choices is None:
+        choices = ((NO_SECTION, "指定しない（計画全体について・特定の箇所なし）"),) + tuple(
+            (section.code, f"{section.chapter.split(' ')[0] if section.chapter else ''} {section.heading}".strip())
+            for section in consultation.sections
+        )
+        consultation._section_choices = choices
     return choices
 
 
