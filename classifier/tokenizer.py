@@ -197,20 +197,31 @@ class JapaneseTokenizer:
             features.extend(a + b for a, b in zip(run, run[1:], strict=False))
 
     def tokenize(self, text: str) -> list[Token]:
-        """Features with their spans in the original text."""
+        """Features with their spans in the original text (the same parse() fast path as __call__)."""
         if not text:
             return []
         normalized, offsets = normalize_with_offsets(text)
+        parsed = normalized[: normalized.index("\x00")] if "\x00" in normalized else normalized
+        lines = self.tagger.parse(parsed).split("\n")
+        lines.pop()  # "EOS"
         tokens: list[Token] = []
         run: list[tuple[str, int, int]] = []
+        cache, learned = self._line_cache, None
         pos = 0
-        for node in self.tagger(normalized):
-            pos += len(node.white_space)
-            surface = node.surface
-            start, end = pos, pos + len(surface)
-            pos = end
-            form, joins = self._analyse(node.feature_raw, surface)
-            span = (offsets[start], offsets[end])
+        for line in lines:
+            hit = cache.get(line)
+            if hit is None:
+                if line.endswith("\tunk"):
+                    hit = self._learn_unknown(line)
+                else:
+                    if learned is None:
+                        learned = self._learn(parsed, lines)
+                    hit = learned[line]
+            form, joins, surface = hit
+            # MeCab skips the white space between morphemes; a surface never holds any.
+            start = parsed.find(surface, pos)
+            pos = start + len(surface)
+            span = (offsets[start], offsets[pos])
             if joins:
                 run.append((surface, *span))
             else:

@@ -12,7 +12,7 @@ from pathlib import Path
 import fugashi
 import pytest
 
-from classifier.tokenizer import JapaneseTokenizer
+from classifier.tokenizer import JapaneseTokenizer, Token, normalize_with_offsets
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "comment_portal/consultations/musashino-2021/seed_examples.jsonl"
@@ -79,6 +79,38 @@ def reference_features(tagger, text):
     return features
 
 
+def reference_tokens(tagger, text):
+    """Features with spans by iterating fugashi nodes (tokenize() before the parse() fast path)."""
+    if not text:
+        return []
+    normalized, offsets = normalize_with_offsets(text)
+    tokens, run, pos = [], [], 0
+    for node in tagger(normalized):
+        pos += len(node.white_space)
+        start, end = pos, pos + len(node.surface)
+        pos = end
+        form, joins = _classify(node.feature_raw.split(","), node.surface)
+        span = (offsets[start], offsets[end])
+        if joins:
+            run.append((node.surface, *span))
+        else:
+            _flush_tokens(run, tokens)
+            run = []
+        if form is not None:
+            tokens.append(Token(form, *span))
+    _flush_tokens(run, tokens)
+    return tokens
+
+
+def _flush_tokens(run, tokens):
+    if len(run) < 2:
+        return
+    run = run[:6]
+    tokens.append(Token("".join(part[0] for part in run), run[0][1], run[-1][2]))
+    if len(run) > 2:
+        tokens.extend(Token(a[0] + b[0], a[1], b[2]) for a, b in zip(run, run[1:], strict=False))
+
+
 def _random_texts(n, seed=0):
     """Character soup over many scripts, widths, symbols, controls and emoji."""
     rng = random.Random(seed)
@@ -128,6 +160,15 @@ def test_fast_path_matches_node_iteration(bare_tagger):
     # Second pass: answers from the warm cache are the same.
     for text in corpus[:50]:
         assert tokenizer(text) == reference_features(bare_tagger, text), repr(text[:80])
+
+
+def test_spans_fast_path_matches_node_iteration(bare_tagger):
+    tokenizer = JapaneseTokenizer()
+    corpus = _corpus()
+    for text in corpus:
+        assert tokenizer.tokenize(text) == reference_tokens(bare_tagger, text), repr(text[:80])
+    for text in corpus[:50]:  # answers from the warm cache
+        assert tokenizer.tokenize(text) == reference_tokens(bare_tagger, text), repr(text[:80])
 
 
 def test_fast_path_without_compounds_matches_spans_path():
