@@ -49,7 +49,7 @@ class CommentForm(BaseForm):
         self.consultation = consultation
         self.body.validators = [*self.body.validators, MaxChars(body_max_chars, "ご意見")]
         self.section.choices = section_choices(consultation)
-        self.attribute.choices = [("", "選択してください")] + [(a, a) for a in consultation.attributes]
+        self.attribute.choices = (("", "選択してください"), *((a, a) for a in consultation.attributes))
 
     def validate_section(self, field):
         if field.data and consultation_has_no(self.consultation, field.data):
