@@ -89,11 +89,6 @@ def _engine_options(app: Flask) -> None:
         # A pooled connection cut by a database restart is replaced before use, so the first
         # request after the restart does not fail. (A SQLite file has no connection to lose.)
         options.setdefault("pool_pre_ping", True)
-    if uri.startswith("postgresql+psycopg"):
-        # psycopg prepares a statement after 5 uses, but drops every prepared statement (DEALLOCATE
-        # ALL, one more round trip) on ROLLBACK, which ends every read-only request's transaction.
-        connect_args = options["connect_args"] = dict(options.get("connect_args") or {})
-        connect_args.setdefault("prepare_threshold", None)
 
 
 def _harden_for_production(app: Flask) -> None:

@@ -30,6 +30,16 @@ def discard_transaction() -> None:
         log.warning("rollback on a lost database connection: %s", error.orig)
 
 
+def end_read_only_transaction() -> None:
+    """End a transaction that only read with COMMIT, not the ROLLBACK that closing the session sends.
+
+    The same for a read; but after a ROLLBACK psycopg deallocates the connection's prepared
+    statements, so PostgreSQL would plan the query again on every request (the receipt page's
+    join: a sixth of PostgreSQL's CPU per submitted comment in bench/load_bench.py).
+    """
+    db.session.commit()
+
+
 def committed_in_this_request() -> bool:
     """Whether something was committed in this app context (a later error must not say nothing was saved)."""
     return g.get("_database_committed", False)

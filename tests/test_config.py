@@ -27,10 +27,9 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 15000
 
 
-def test_postgresql_connections_are_pinged_and_never_prepare_statements():
+def test_postgresql_connections_are_pinged_before_use():
     app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://portal@db.invalid/portal"})
-    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options["pool_pre_ping"] is True and options["connect_args"] == {"prepare_threshold": None}
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
 
 
 def test_sqlite_is_not_pinged(tmp_path):

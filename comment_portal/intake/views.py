@@ -5,6 +5,7 @@ import secrets
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from ..consultations import cached_consultation
+from ..database import end_read_only_transaction
 from ..extensions import limiter
 from ..models import Consultation, PeriodState
 from ..security import client_ip_hash
@@ -109,6 +110,7 @@ def submit():
 def done():
     receipt = session.get(RECEIPT_SESSION_KEY)
     copy = receipt_copy(receipt) if receipt else None
+    end_read_only_transaction()
     if copy is None:
         return redirect(url_for(".index"))
     response = current_app.make_response(render_template("intake/done.html", consultation=_consultation(), copy=copy))
