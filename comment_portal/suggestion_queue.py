@@ -19,7 +19,9 @@ from flask import Flask
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 64
-# How long the thread waits for more comments before classifying what it has.
+# A batch grows while comments keep coming (each within BATCH_GAP_SECONDS of the last), for at most
+# BATCH_WINDOW_SECONDS: under load a batch fills up; a lone comment waits only the gap.
+BATCH_GAP_SECONDS = 0.2
 BATCH_WINDOW_SECONDS = 1.0
 DRAIN_AT_EXIT_SECONDS = 5.0
 
@@ -73,7 +75,7 @@ class SuggestionQueue:
         batch = [self._ids.get()]
         deadline = time.monotonic() + BATCH_WINDOW_SECONDS
         while len(batch) < BATCH_SIZE:
-            remaining = deadline - time.monotonic()
+            remaining = min(deadline - time.monotonic(), BATCH_GAP_SECONDS)
             if remaining <= 0:
                 break
             try:
