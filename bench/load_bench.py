@@ -4,7 +4,9 @@ Each client repeats: GET /comments/new (parse csrf_token + submission_token), PO
 (the confirmation page; its hidden fields are posted on), POST /comments/confirm (expects 303),
 GET /comments/done with the session cookie (reads the receipt number). The portal and the minimal
 reference (bench/reference_app.py) are each served by gunicorn with 2 workers on a free loopback
-port with a fresh database, driven by the same client, for --seconds with --clients. Afterwards:
+port with a fresh database, driven by the same client with --clients, in turn in slices of
+--slice-seconds until each had --seconds (so that drift in the machine's speed hits both alike);
+a portal slice's clock runs until its background suggestions are done. Afterwards:
 5xx count, lost comments (rows stored == receipts issued, every receipt found), throughput and
 p50/p95/p99 per step, the portal/reference ratio, comments with a suggestion; then, in-process,
 CPU per step for both apps and a cProfile of the portal's flow (where a worker's time goes).
@@ -217,6 +219,13 @@ def portal_rows(env: dict, receipts: list[str]) -> tuple[int, int, int, int]:
     return submissions, comments, sum(1 for r in receipts if r in found), suggested
 
 
+def portal_unsuggested(env: dict) -> int:
+    """Comments stored but not yet suggested for (the workers' background batches still running)."""
+    query = "SELECT count(*) FROM comment WHERE NOT EXISTS (SELECT 1 FROM suggestion WHERE comment_id = comment.id)"
+    with connect(env["DATABASE_URL"]) as (db, _mark):
+        return db.execute(query).fetchone()[0]
+
+
 def reference_rows(database: str, receipts: list[str]) -> tuple[int, int, int, None]:
     with connect(database) as (db, mark):
         rows = set(r[0] for r in db.execute("SELECT receipt_number FROM ref_submission").fetchall())
@@ -296,30 +305,83 @@ def cpu_snapshot(server_pid: int) -> dict[str, float]:
     return {"server": workers, "database": database, "client": usage.user + usage.system}
 
 
-def cpu_per_flow_of_run(before: dict[str, float], after: dict[str, float], flows: int) -> dict[str, float]:
-    return {key: (after[key] - before[key]) / max(flows, 1) * 1000 for key in before}
+@dataclass
+class Target:
+    """One app under test: its gunicorn, and what its slices added up to."""
+
+    name: str
+    app: str
+    env: dict
+    chdir: Path
+    count_rows: object  # receipts -> (rows, comments, found, suggested)
+    unsuggested: object = None  # () -> comments still waiting for a suggestion (the portal)
+    process: subprocess.Popen | None = None
+    port: int = 0
+    log: Path | None = None
+    warm: Stats = field(default_factory=Stats)
+    stats: Stats = field(default_factory=Stats)
+    elapsed: float = 0.0
+    cpu: dict = field(default_factory=lambda: {"server": 0.0, "database": 0.0, "client": 0.0})
 
 
-def run_target(name: str, app: str, env: dict, chdir: Path, workdir: Path, args, count_rows) -> dict:
-    log = workdir / f"{name}-gunicorn.log"
-    process, port = gunicorn(app, env, chdir, log)
+def run_slice(target: Target, seconds: float, args) -> None:
+    """Drive one target for a slice; its clock runs until its background suggestions are done too."""
+    before = cpu_snapshot(target.process.pid)
+    start = time.monotonic()
+    stats, _ = drive(target.port, seconds, args.clients, args.max_flows - target.stats.flows)
+    if target.unsuggested is not None:
+        deadline = time.monotonic() + 30
+        while target.unsuggested() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    target.elapsed += time.monotonic() - start
+    after = cpu_snapshot(target.process.pid)
+    for key in target.cpu:
+        target.cpu[key] += after[key] - before[key]
+    merge(target.stats, stats)
+
+
+def merge(total: Stats, part: Stats) -> None:
+    total.flows += part.flows
+    total.receipts += part.receipts
+    total.status_5xx += part.status_5xx
+    total.errors += part.errors
+    for step in STEPS:
+        total.latencies[step] += part.latencies[step]
+
+
+def run_interleaved(targets: list[Target], workdir: Path, args) -> list[dict]:
+    """Both apps served at once, driven in turn in slices (A B A B ...), so that a machine whose
+    speed drifts over minutes (shared hosts do) slows both alike; each gets --seconds in all."""
     try:
-        # Warm-up (not timed): each worker loads what it loads lazily (e.g. the classifier).
-        warm, _ = drive(port, 3, 4, 40)
-        before = cpu_snapshot(process.pid)
-        stats, elapsed = drive(port, args.seconds, args.clients, args.max_flows)
-        cpu = cpu_per_flow_of_run(before, cpu_snapshot(process.pid), stats.flows)
+        for target in targets:
+            target.log = workdir / f"{target.name}-gunicorn.log"
+            target.process, target.port = gunicorn(target.app, target.env, target.chdir, target.log)
+            # Warm-up (not timed): each worker loads what it loads lazily (e.g. the classifier).
+            target.warm, _ = drive(target.port, 3, 4, 40)
+        slices = max(1, round(args.seconds / args.slice_seconds))
+        for _ in range(slices):
+            for target in targets:
+                run_slice(target, args.seconds / slices, args)
     finally:
-        stop(process)
-    receipts = warm.receipts + stats.receipts
-    # After gunicorn stopped: its workers drain their suggestion queues on exit.
-    rows, comments, found, suggested = count_rows(receipts)
-    errors_5xx = warm.status_5xx + stats.status_5xx
+        for target in targets:
+            if target.process is not None:
+                stop(target.process)
+    return [result_of(target) for target in targets]
+
+
+def result_of(target: Target) -> dict:
+    receipts = target.warm.receipts + target.stats.receipts
+    # After gunicorn stopped: its workers drained their suggestion queues on exit.
+    rows, comments, found, suggested = target.count_rows(receipts)
+    flows = target.stats.flows
     result = {
-        "name": name, "flows": stats.flows, "elapsed": elapsed, "throughput": stats.flows / elapsed,
-        "5xx": errors_5xx, "errors": warm.errors + stats.errors, "receipts": len(receipts),
-        "rows": rows, "comments": comments, "found": found, "suggested": suggested, "latencies": stats.latencies,
-        "tracebacks": log.read_text().count("Traceback") if log.exists() else 0, "cpu": cpu,
+        "name": target.name, "flows": flows, "elapsed": target.elapsed,
+        "throughput": flows / target.elapsed if target.elapsed else 0.0,
+        "5xx": target.warm.status_5xx + target.stats.status_5xx, "errors": target.warm.errors + target.stats.errors,
+        "receipts": len(receipts), "rows": rows, "comments": comments, "found": found, "suggested": suggested,
+        "latencies": target.stats.latencies,
+        "tracebacks": target.log.read_text().count("Traceback") if target.log.exists() else 0,
+        "cpu": {key: value / max(flows, 1) * 1000 for key, value in target.cpu.items()},
     }
     report(result)
     return result
@@ -349,16 +411,17 @@ def run_backend(label: str, database_url: str, reference_db: str, workdir: Path,
     env = portal_env(database_url, workdir)
     subprocess.run([str(BIN / "flask"), "init"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
-    portal = run_target(f"portal on {label}", "wsgi:app", env, ROOT, workdir, args,
-                        lambda receipts: portal_rows(env, receipts))
     ref_env = dict(os.environ, SECRET_KEY=secrets.token_hex(32), REFERENCE_DATABASE=reference_db)
     subprocess.run([sys.executable, "-c", "import reference_app; reference_app.init_db()"], env=ref_env,
                    cwd=ROOT / "bench", check=True)
-    reference = run_target(f"reference on {label}", "reference_app:app", ref_env, ROOT / "bench", workdir,
-                           args, lambda receipts: reference_rows(reference_db, receipts))
-    ratio = portal["throughput"] / reference["throughput"] if reference["throughput"] else float("nan")
+    portal = Target(f"portal on {label}", "wsgi:app", env, ROOT, lambda receipts: portal_rows(env, receipts),
+                    unsuggested=lambda: portal_unsuggested(env))
+    reference = Target(f"reference on {label}", "reference_app:app", ref_env, ROOT / "bench",
+                       lambda receipts: reference_rows(reference_db, receipts))
+    portal_result, reference_result = run_interleaved([portal, reference], workdir, args)
+    ratio = portal_result["throughput"] / reference_result["throughput"] if reference_result["flows"] else float("nan")
     print(f"\n== {label}: portal / reference = {ratio:.0%} (target ≥ 50%)")
-    return [portal, reference]
+    return [portal_result, reference_result]
 
 
 # --- profile ---------------------------------------------------------------------------------
@@ -494,6 +557,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--slice-seconds", type=float, default=15,
+                        help="the two apps are driven in turn, this long each time")
     parser.add_argument("--max-flows", type=int, default=200_000, help="hard cap on flows per target")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--profile-flows", type=int, default=300, help="0: skip the profile")
