@@ -350,7 +350,7 @@ def merge(total: Stats, part: Stats) -> None:
 
 
 def run_interleaved(targets: list[Target], workdir: Path, args) -> list[dict]:
-    """Both apps served at once, driven in turn in slices (A B A B ...), so that a machine whose
+    """Both apps served at once, driven in turn in slices (A B B A ...), so that a machine whose
     speed drifts over minutes (shared hosts do) slows both alike; each gets --seconds in all."""
     try:
         for target in targets:
@@ -359,8 +359,9 @@ def run_interleaved(targets: list[Target], workdir: Path, args) -> list[dict]:
             # Warm-up (not timed): each worker loads what it loads lazily (e.g. the classifier).
             target.warm, _ = drive(target.port, 3, 4, 40)
         slices = max(1, round(args.seconds / args.slice_seconds))
-        for _ in range(slices):
-            for target in targets:
+        for index in range(slices):
+            # A B B A A B ...: neither app always follows the other (background work, caches).
+            for target in (targets if index % 2 == 0 else targets[::-1]):
                 run_slice(target, args.seconds / slices, args)
     finally:
         for target in targets:

@@ -141,7 +141,7 @@ class PolicyClassifier(ClassifierMixin, BaseEstimator):
         self.__dict__.pop("_directions", None)
 
     def __getstate__(self):
-        state = super().__getstate__()
+        state = dict(super().__getstate__())  # a copy: the live model keeps its cache
         state.pop("_directions", None)  # derived from the coefficients; recomputed after loading
         return state
 

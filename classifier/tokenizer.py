@@ -220,6 +220,8 @@ class JapaneseTokenizer:
             form, joins, surface = hit
             # MeCab skips the white space between morphemes; a surface never holds any.
             start = parsed.find(surface, pos)
+            if start < 0:
+                raise RuntimeError(f"MeCab surface {surface!r} not found in the text after offset {pos}")
             pos = start + len(surface)
             span = (offsets[start], offsets[pos])
             if joins:

@@ -135,6 +135,8 @@ _COPY_TO_COMMENT = (
 
 def _classify_and_store(comments: list[CommentText], version: ModelVersion) -> None:
     """One call to the model for all of them; each comment gets a new suggestion (not committed)."""
+    if not comments:  # an executemany of no rows would still run one statement
+        return
     results = load_classifier(version).suggest([c.body for c in comments], [c.section_label for c in comments])
     rows = [_suggestion_row(comment.id, version.version, result)
             for comment, result in zip(comments, results, strict=True)]

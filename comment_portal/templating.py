@@ -66,7 +66,9 @@ def select_options(choices, selected) -> Markup:
     (hashable) choices and selection are reused: escaping ~30 section labels was a sixth of the
     resident form page."""
     try:
-        return _cached_options(choices, selected)
+        # A selection that is not a choice marks nothing: cache it as None, so that values a
+        # client posts cannot fill the cache.
+        return _cached_options(choices, selected if selected in _choice_values(choices) else None)
     except TypeError:  # a list of choices: not hashable
         return _options(choices, selected)
 
@@ -78,6 +80,11 @@ def _options(choices, selected) -> Markup:
 
 
 _cached_options = functools.lru_cache(maxsize=256)(_options)
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_values(choices) -> frozenset:
+    return frozenset(value for value, _label in choices)
 
 
 def home_endpoint(role: Role) -> str:

@@ -164,3 +164,15 @@ def test_rate_limit_per_address(tmp_path, model_dir):
         db.session.remove()
         db.drop_all()
         dispose_engines()
+
+
+def test_posted_sections_that_are_no_choice_do_not_fill_the_options_cache(client):
+    from comment_portal.templating import _cached_options
+
+    data = form_data(client)
+    _cached_options.cache_clear()
+    for n in range(20):
+        response = client.post("/comments/new", data={**data, "section": f"junk-{n}"})
+        assert response.status_code == 422 and "該当箇所の選択が正しくありません" in response.get_data(as_text=True)
+    assert _cached_options.cache_info().currsize <= 2  # the section list and the attribute list
+    assert stored_counts() == (0, 0, 0)
