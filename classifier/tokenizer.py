@@ -89,6 +89,11 @@ def normalize_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     return "".join(out), offsets
 
 
+def _up_to_nul(text: str) -> str:
+    """MeCab reads a C string, which ends at the first NUL: node iteration sees only that much."""
+    return text[: text.index("\x00")] if "\x00" in text else text
+
+
 def _word_form(fields: list[str], surface: str) -> str:
     """Lemma, or the written base form where the lemma would change the script (する, not 為る)."""
     if len(fields) <= _ORTH_BASE:
@@ -135,26 +140,9 @@ class JapaneseTokenizer:
         """Features of a text (content-word lemmas plus compound nouns); the fast path, no spans."""
         if not text:
             return []
-        text = unicodedata.normalize("NFKC", text).lower()
-        if "\x00" in text:
-            # Node iteration hands MeCab a C string, which ends at the first NUL: keep that.
-            text = text[: text.index("\x00")]
-        lines = self.tagger.parse(text).split("\n")
-        lines.pop()  # "EOS"
         features: list[str] = []
         run: list[str] = []
-        cache, learned = self._line_cache, None
-        # The hot path of training and prediction: one dict lookup per morpheme.
-        for line in lines:
-            hit = cache.get(line)
-            if hit is None:
-                if line.endswith("\tunk"):
-                    hit = self._learn_unknown(line)
-                else:
-                    if learned is None:
-                        learned = self._learn(text, lines)
-                    hit = learned[line]
-            form, joins, surface = hit
+        for form, joins, surface in self._morphemes(_up_to_nul(unicodedata.normalize("NFKC", text).lower())):
             if joins:
                 run.append(surface)
             elif run:
@@ -165,6 +153,26 @@ class JapaneseTokenizer:
         if run:
             self._flush_words(run, features)
         return features
+
+    def _morphemes(self, text: str) -> list[tuple[str | None, bool, str]]:
+        """(feature or None, joins a compound, surface) per morpheme of a normalised text.
+
+        The hot path of training and prediction: one parse() call, one dict lookup per morpheme.
+        """
+        lines = self.tagger.parse(text).split("\n")
+        lines.pop()  # "EOS"
+        cache, learned, morphemes = self._line_cache, None, []
+        for line in lines:
+            hit = cache.get(line)
+            if hit is None:
+                if line.endswith("\tunk"):
+                    hit = self._learn_unknown(line)
+                else:
+                    if learned is None:
+                        learned = self._learn(text, lines)
+                    hit = learned[line]
+            morphemes.append(hit)
+        return morphemes
 
     def _learn(self, text: str, lines: list[str]) -> dict[str, tuple[str | None, bool, str]]:
         """Decisions for the parse() lines of a text, read from the matching nodes; cached."""
@@ -201,23 +209,11 @@ class JapaneseTokenizer:
         if not text:
             return []
         normalized, offsets = normalize_with_offsets(text)
-        parsed = normalized[: normalized.index("\x00")] if "\x00" in normalized else normalized
-        lines = self.tagger.parse(parsed).split("\n")
-        lines.pop()  # "EOS"
+        parsed = _up_to_nul(normalized)
         tokens: list[Token] = []
         run: list[tuple[str, int, int]] = []
-        cache, learned = self._line_cache, None
         pos = 0
-        for line in lines:
-            hit = cache.get(line)
-            if hit is None:
-                if line.endswith("\tunk"):
-                    hit = self._learn_unknown(line)
-                else:
-                    if learned is None:
-                        learned = self._learn(parsed, lines)
-                    hit = learned[line]
-            form, joins, surface = hit
+        for form, joins, surface in self._morphemes(parsed):
             # MeCab skips the white space between morphemes; a surface never holds any.
             start = parsed.find(surface, pos)
             if start < 0:
