@@ -273,8 +273,6 @@ def postgres_database(action: str) -> str:
     return f"postgresql+psycopg://{base.split('://', 1)[1]}/{PG_DB}"
 
 
-# --- one target ------------------------------------------------------------------------------
-
 # --- CPU accounting: where the machine's two cores went during a run ------------------------
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -304,6 +302,8 @@ def cpu_snapshot(server_pid: int) -> dict[str, float]:
     usage = os.times()
     return {"server": workers, "database": database, "client": usage.user + usage.system}
 
+
+# --- the two apps, driven in turn --------------------------------------------------------------
 
 @dataclass
 class Target:

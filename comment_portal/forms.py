@@ -46,18 +46,21 @@ def invalid_utf8_fields() -> set[str]:
     """
     if not has_request_context() or request.mimetype != "application/x-www-form-urlencoded":
         return set()
-    if "invalid_utf8_fields" not in g and not any("%" in k or "%" in v for k, v in request.form.items(multi=True)):
-        g.invalid_utf8_fields = set()
     if "invalid_utf8_fields" not in g:
-        bad = set()
-        for pair in request.get_data(cache=True).split(b"&"):
-            name, _, value = pair.partition(b"=")
-            try:
-                unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
-            except UnicodeDecodeError:
-                bad.add(unquote_to_bytes(name).decode("utf-8", "replace"))
-        g.invalid_utf8_fields = bad
+        has_escapes = any("%" in k or "%" in v for k, v in request.form.items(multi=True))
+        g.invalid_utf8_fields = _undecodable_fields(request.get_data(cache=True)) if has_escapes else set()
     return g.invalid_utf8_fields
+
+
+def _undecodable_fields(body: bytes) -> set[str]:
+    bad = set()
+    for pair in body.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            bad.add(unquote_to_bytes(name).decode("utf-8", "replace"))
+    return bad
 
 
 class PlainText:
