@@ -1,4 +1,4 @@
-"""flask commands: init, load-consultation, set-period, create-user, reclassify, load-demo."""
+"""flask commands: init, load-consultation, set-period, create-user, reclassify, scan-personal-data, load-demo."""
 
 import os
 import secrets
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 import classifier
 
-from . import backups, demo, privacy, suggestions
+from . import background, backups, demo, personal_scan, privacy, suggestions
 from .consultations import (
     DEFAULT_CONSULTATION,
     ConsultationError,
@@ -41,7 +41,7 @@ def reported_as_cli_error(*errors: type[Exception]):
 def register(app: Flask) -> None:
     for command in (init, load_consultation_command, set_period_command, create_user, reclassify,
                     retrain, activate_model, list_models, backup_command, restore_command,
-                    purge_personal_data_command, load_demo):
+                    purge_personal_data_command, load_demo, scan_personal_data):
         app.cli.add_command(command)
 
 
@@ -61,6 +61,9 @@ def init(admin_login: str | None) -> None:
         click.echo("Building the default classifier model…")
         version = suggestions.build_default_model()
         click.echo(f"Model {version.version} is active.")
+    scanned, _added = background.scan_all()
+    if scanned:
+        click.echo(f"Scanned {scanned} opinion(s) left unscanned for personal data.")
     if admin_login:
         _create_admin_once(admin_login)
 
@@ -136,6 +139,23 @@ def reclassify() -> None:
     if failed:
         raise SystemExit(1)
 
+
+
+@click.command("scan-personal-data")
+@click.option("--pending-only", is_flag=True,
+              help="Only the opinions never scanned (e.g. left by a crash), not a rescan of everything.")
+def scan_personal_data(pending_only: bool) -> None:
+    """Scan every opinion for personal data again (after a detector change); also catches up unscanned ones.
+
+    New finds become proposals for staff; decided masks stay; undecided proposals the detector no longer
+    makes are withdrawn. Opinions never scanned stay hidden outside staff until this or the background scan.
+    """
+    scanned, added = background.scan_all(rescan=not pending_only)
+    left = len(personal_scan.unscanned_ids())
+    click.echo(f"Scanned {scanned} opinion(s) for personal data; {added} new proposal(s) for staff to decide; "
+               f"{left} still unscanned.")
+    if left:
+        raise SystemExit(1)
 
 
 @click.command("load-demo")

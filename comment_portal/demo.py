@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from . import suggestions
+from . import background
 from .answers import publishing, responses
 from .consultations import DEFAULT_CONSULTATION, set_period
 from .extensions import db
@@ -121,8 +121,7 @@ def load_demo(consultation: Consultation, today: date | None = None) -> DemoResu
     staff, approver = _user("staff"), _user("approver")
     comments = _store_submissions(consultation, opinions, staff)
     result.submissions = len(comments)
-    for comment in comments:
-        suggestions.suggest(comment)
+    background.process_comments([c.id for c in comments])  # a command, not a request: no need to queue
     _review(opinions, comments, staff, result)
     _answer(opinions, comments, staff, approver, result)
     db.session.commit()
@@ -224,14 +223,12 @@ def _answer(opinions: list[DemoOpinion], comments: list[Comment], staff: User, a
         if opinion.approve is not None:
             responses.submit_for_approval(answer, staff)
         if opinion.approve:
-            responses.approve(answer, approver)
+            responses.approve(answer, approver, answer.version)
             result.approved += 1
 
 
 def _mask_personal_data(consultation: Consultation, comments: list[Comment], staff: User) -> int:
-    """Scan for personal data and accept every proposal on the demo opinions, as staff would."""
-    redactions.propose_all(consultation, staff)
-    db.session.flush()
+    """Accept every proposal the scan made on the demo opinions, as staff would."""
     ids = {c.id for c in comments}
     accepted = 0
     for redaction in db.session.scalars(redactions.redaction_query(consultation, RedactionStatus.PROPOSED)):

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from . import suggestions
+from . import background
 from .extensions import db
 from .models import Channel, Comment, Consultation, PeriodState, Section, Submission
 from .models.consultation import section_label
@@ -102,7 +102,7 @@ def receipt_copy(receipt_number: str) -> ReceiptCopy | None:
 def submit_web_comment(
     consultation: Consultation, data: CommentInput, token: str, ip_hash: str | None
 ) -> StoredSubmission:
-    """Store a web comment once per form token (committed), then ask for its suggestion.
+    """Store a web comment once per form token (committed), then ask for its suggestion and scan.
 
     A replayed token (double click, reload, back and resubmit) returns the
     submission stored the first time instead of storing a second one.
@@ -115,7 +115,7 @@ def submit_web_comment(
         return existing
     stored, is_new = _insert(consultation, data, token, ip_hash)
     if is_new:
-        suggestions.request_suggestions(list(stored.comment_ids))
+        background.request_processing(list(stored.comment_ids))
     return stored
 
 

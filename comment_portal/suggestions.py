@@ -19,7 +19,6 @@ from .consultations import DATA_DIR, DEFAULT_CONSULTATION, current_consultation
 from .extensions import db
 from .models import Comment, CommentStatus, ModelVersion, Section, Suggestion, utcnow
 from .models.consultation import section_label as cited_section
-from .suggestion_queue import SuggestionQueue
 
 log = logging.getLogger(__name__)
 _cache: dict[str, classifier.PolicyClassifier] = {}
@@ -73,27 +72,6 @@ def suggest(comment: Comment) -> Suggestion | None:
         db.session.rollback()
         log.exception("classifier failed: comment %s left unclassified", comment.id)
         return None
-
-
-def request_suggestions(comment_ids: list[int]) -> None:
-    """Suggest for committed comments: after the response, in a batch (SUGGEST_IN_BACKGROUND), or now."""
-    if current_app.config["SUGGEST_IN_BACKGROUND"]:
-        _queue().put(comment_ids)
-    else:
-        suggest_pending(comment_ids)
-
-
-def _queue() -> SuggestionQueue:
-    app = current_app._get_current_object()
-    if "suggestion_queue" not in app.extensions:
-        app.extensions["suggestion_queue"] = SuggestionQueue(app, suggest_pending)
-    return app.extensions["suggestion_queue"]
-
-
-def wait_for_background_suggestions(timeout: float = 10.0) -> bool:
-    """Block until the queued comments of this process have their suggestions (tests, shutdown)."""
-    queue = current_app.extensions.get("suggestion_queue")
-    return queue.join(timeout) if queue else True
 
 
 def suggest_pending(comment_ids: list[int]) -> int:

@@ -15,7 +15,7 @@ def answer(comments: list[Comment], writer: User, summary: str = "", response: s
     if approver is not None:
         saved.summary = saved.summary or "仮"
         responses.submit_for_approval(saved, writer)
-        responses.approve(saved, approver)
+        responses.approve(saved, approver, saved.version)
         saved.summary = summary
     db.session.commit()
     return saved

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from comment_portal import background
 from comment_portal.consultations import current_consultation
 from comment_portal.extensions import db
 from comment_portal.models import Channel, Comment, CommentStatus, Role, Submission, Suggestion
@@ -23,8 +24,11 @@ def add_comment(body: str, policy: str | None = "1", probability: float = 0.6, c
                 terms: tuple[str, ...] = (), section: str | None = None, channel: Channel = Channel.WEB,
                 attribute: str = "市内在住", received_on: date | None = None,
                 status: CommentStatus = CommentStatus.UNREVIEWED, confirmed: str | None = None,
-                submission: Submission | None = None, name: str = "武蔵野 太郎") -> Comment:
-    """A comment with a stored suggestion (policy=None: unclassified), committed."""
+                submission: Submission | None = None, name: str = "武蔵野 太郎", scanned: bool = True) -> Comment:
+    """A comment with a stored suggestion (policy=None: unclassified), committed.
+
+    Scanned for personal data by the real background scan (proposals undecided) unless scanned=False.
+    """
     consultation = current_consultation()
     if submission is None:
         submission = Submission(
@@ -48,6 +52,8 @@ def add_comment(body: str, policy: str | None = "1", probability: float = 0.6, c
         comment.suggestion_confident = confident
     db.session.add(submission)
     db.session.commit()
+    if scanned:
+        background.scan_pending([comment.id])
     return comment
 
 

@@ -30,6 +30,11 @@ def post_answer(client, comment_id: int, action="save", **fields):
     return client.post(url, data=data)
 
 
+def approval(client, answer_id: int) -> dict:
+    """What the approve button posts: the token and the version shown on the approvals page."""
+    return {"csrf_token": csrf(client, "/review/approvals"), "version": str(db.session.get(Answer, answer_id).version)}
+
+
 def answer_of(comment_id: int) -> Answer | None:
     return db.session.get(Comment, comment_id).answer
 
@@ -101,12 +106,12 @@ def test_a_comment_in_another_answer_is_not_taken_silently(staff):
 
 
 def test_approver_approves_a_pending_answer(staff, approver):
-    comment_id = create_comment("会議室の予約が大変です。").id
+    comment_id = create_comment("会議室の予約が大変です。", confirmed_policy="3").id
     answer_id = pending_answer(staff, comment_id)
     page = approver.get("/review/approvals").get_data(as_text=True)
     assert "会議室の予約が大変です。" in page and FILLED["response"] in page
     url = f"/review/answers/{answer_id}/approve"
-    response = approver.post(url, data={"csrf_token": csrf(approver, "/review/approvals")})
+    response = approver.post(url, data=approval(approver, answer_id))
     assert response.status_code == 303
     answer = db.session.get(Answer, answer_id)
     assert answer.status is AnswerStatus.APPROVED and answer.approved_by.login == "approver" and answer.approved_at
@@ -116,7 +121,7 @@ def test_approver_approves_a_pending_answer(staff, approver):
 
 
 def test_staff_cannot_approve_or_return(staff):
-    comment_id = create_comment("会議室の予約が大変です。").id
+    comment_id = create_comment("会議室の予約が大変です。", confirmed_policy="3").id
     answer_id = pending_answer(staff, comment_id)
     token = csrf(staff, f"/review/comments/{comment_id}/answer")
     assert staff.get("/review/approvals").status_code == 403
@@ -127,7 +132,7 @@ def test_staff_cannot_approve_or_return(staff):
 
 
 def test_return_needs_a_note_then_staff_sees_it_edits_and_resubmits(staff, approver):
-    comment_id = create_comment("会議室の予約が大変です。").id
+    comment_id = create_comment("会議室の予約が大変です。", confirmed_policy="3").id
     answer_id = pending_answer(staff, comment_id)
     url = f"/review/answers/{answer_id}/return"
     response = approver.post(url, data={"csrf_token": csrf(approver, "/review/approvals"), "note": "  "})
@@ -147,9 +152,9 @@ def test_return_needs_a_note_then_staff_sees_it_edits_and_resubmits(staff, appro
 
 
 def test_editing_an_approved_answer_returns_it_to_draft(staff, approver):
-    comment_id = create_comment("会議室の予約が大変です。").id
+    comment_id = create_comment("会議室の予約が大変です。", confirmed_policy="3").id
     answer_id = pending_answer(staff, comment_id)
-    approver.post(f"/review/answers/{answer_id}/approve", data={"csrf_token": csrf(approver, "/review/approvals")})
+    approver.post(f"/review/answers/{answer_id}/approve", data=approval(approver, answer_id))
     assert post_answer(staff, comment_id, **FILLED).status_code == 303  # no change: stays approved
     assert db.session.get(Answer, answer_id).status is AnswerStatus.APPROVED
     assert post_answer(staff, comment_id, **{**FILLED, "summary": "別の要約"}).status_code == 303
@@ -160,10 +165,10 @@ def test_editing_an_approved_answer_returns_it_to_draft(staff, approver):
 
 
 def test_approving_twice_is_refused_politely(staff, approver):
-    answer_id = pending_answer(staff, create_comment("意見").id)
+    answer_id = pending_answer(staff, create_comment("意見", confirmed_policy="3").id)
     url = f"/review/answers/{answer_id}/approve"
-    approver.post(url, data={"csrf_token": csrf(approver, "/review/approvals")})
-    response = approver.post(url, data={"csrf_token": csrf(approver, "/review/approvals")}, follow_redirects=True)
+    approver.post(url, data=approval(approver, answer_id))
+    response = approver.post(url, data=approval(approver, answer_id), follow_redirects=True)
     assert "承認待ちの回答だけを承認できます。" in response.get_data(as_text=True)
     assert len(events("answer.approve")) == 1
 
@@ -175,8 +180,7 @@ def test_approved_answers_only_ordered_by_policy_section_then_first_comment(staf
         ids[body] = create_comment(body, section_code=section, confirmed_policy=policy).id
     for body in "abcd":
         answer_id = pending_answer(staff, ids[body])
-        approver.post(f"/review/answers/{answer_id}/approve",
-                      data={"csrf_token": csrf(approver, "/review/approvals")})
+        approver.post(f"/review/answers/{answer_id}/approve", data=approval(approver, answer_id))
     pending_answer(staff, ids["e"])  # pending: not published
     result = approved_answers(current_consultation())
     sections = {c.code: c.position for c in current_consultation().sections}

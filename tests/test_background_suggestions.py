@@ -1,11 +1,12 @@
-"""Web comments get their suggestion after the receipt is shown, from a background thread, in batches."""
+"""Web comments get their suggestion and personal-data scan after the receipt is shown, from a background thread,
+in batches."""
 
 import threading
 
 import pytest
 from sqlalchemy import select
 
-from comment_portal import suggestion_queue, suggestions
+from comment_portal import background, suggestion_queue, suggestions
 from comment_portal.extensions import db
 from comment_portal.models import Comment, Submission, Suggestion
 from tests.conftest import dispose_engines, durable_database_url, make_app, reset_database
@@ -19,7 +20,7 @@ def background_app(tmp_path, model_dir):
     with app.app_context():
         reset_database(model_dir)
         yield app
-        suggestions.wait_for_background_suggestions()
+        background.wait_for_background()
         db.session.remove()
         db.drop_all()
         dispose_engines()
@@ -46,11 +47,23 @@ def test_the_receipt_does_not_wait_for_the_classifier(background_app, monkeypatc
     assert 'id="receipt-number"' in done
     assert stored_counts() == (1, 1, 0)  # committed and shown, suggestion still being computed
     release.set()
-    assert suggestions.wait_for_background_suggestions()
+    assert background.wait_for_background()
     db.session.expire_all()
     comment = db.session.scalar(select(Comment))
     suggestion = db.session.scalar(select(Suggestion))
     assert suggestion.comment_id == comment.id and comment.suggested_policy == suggestion.policy_code
+    assert comment.is_scanned
+
+
+def test_a_letter_is_scanned_for_personal_data_after_the_receipt(background_app):
+    client = background_app.test_client()
+    submit(client, "連絡先は090-1234-5678です。公園の清掃活動に参加したいです。")
+    assert background.wait_for_background()
+    db.session.expire_all()
+    comment = db.session.scalar(select(Comment))
+    assert comment.is_scanned
+    assert [(r.kind, r.original, r.status.value) for r in comment.redactions] == [
+        ("phone", "090-1234-5678", "proposed")]
 
 
 def test_comments_sent_together_each_get_one_suggestion(background_app):
@@ -58,9 +71,10 @@ def test_comments_sent_together_each_get_one_suggestion(background_app):
     bodies = [f"市民活動センターの会議室の予約方法を改善してください（{i}）。" for i in range(12)]
     for body in bodies:
         submit(client, body)
-    assert suggestions.wait_for_background_suggestions()
+    assert background.wait_for_background()
     db.session.expire_all()
     assert stored_counts() == (12, 12, 12)
+    assert all(c.is_scanned for c in db.session.scalars(select(Comment)))
     assert sorted(db.session.scalars(select(Suggestion.comment_id))) == sorted(db.session.scalars(select(Comment.id)))
 
 
@@ -78,11 +92,11 @@ def test_a_failing_batch_leaves_comments_for_reclassify_and_the_thread_goes_on(b
     monkeypatch.setattr(suggestions, "load_classifier", _raise)
     client = background_app.test_client()
     submit(client, "公園の清掃活動にボランティアとして参加したいです。")
-    assert suggestions.wait_for_background_suggestions()
+    assert background.wait_for_background()
     assert stored_counts() == (1, 1, 0)
     monkeypatch.setattr(suggestions, "load_classifier", real_load)
     submit(client, "補助金の申請書類を簡単にしてください。")
-    assert suggestions.wait_for_background_suggestions()
+    assert background.wait_for_background()
     db.session.expire_all()
     assert stored_counts() == (2, 2, 1)
     result = background_app.test_cli_runner().invoke(args=["reclassify"])
@@ -101,6 +115,11 @@ def test_a_crash_between_commit_and_suggestion_is_caught_up_by_reclassify(backgr
     result = background_app.test_cli_runner().invoke(args=["reclassify"])
     assert result.exit_code == 0 and "Classified 1" in result.output
     assert stored_counts() == (1, 1, 1)
+    assert not db.session.scalar(select(Comment)).is_scanned  # withheld outside staff until scanned
+    result = background_app.test_cli_runner().invoke(args=["scan-personal-data"])
+    assert result.exit_code == 0 and "Scanned 1 opinion(s)" in result.output and "0 still unscanned" in result.output
+    db.session.expire_all()
+    assert db.session.scalar(select(Comment)).is_scanned
 
 
 def _raise(_version):

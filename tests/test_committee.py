@@ -15,6 +15,7 @@ from comment_portal.committee.digest import build_digest
 from comment_portal.committee.source import data_version
 from comment_portal.consultations import current_consultation
 from comment_portal.extensions import db
+from comment_portal.masking import comment_text
 from comment_portal.models import (
     Answer,
     Channel,
@@ -27,7 +28,6 @@ from comment_portal.models import (
     Submission,
     User,
 )
-from comment_portal.publication.redactions import published_text
 from comment_portal.review import decisions
 from comment_portal.timeutil import tokyo_today
 from tests.factories import all_rows, create_user, submit_comment
@@ -259,7 +259,7 @@ def test_no_personal_data_reaches_the_committee(client, known):
     last.redactions.append(Redaction(start=start, end=start + 4, original="山田花子", kind="person",
                                      status=RedactionStatus.ACCEPTED))
     db.session.commit()
-    assert "〇〇さんから" in published_text(masked)
+    assert "〇〇さんから" in comment_text(masked)
     secrets = []
     for submission in all_rows(Submission):
         secrets += [submission.name, submission.email, submission.receipt_number, submission.ip_hash]

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from comment_portal import demo
 from comment_portal.consultations import current_consultation
 from comment_portal.extensions import db
+from comment_portal.masking import comment_text
 from comment_portal.models import (
     Answer,
     AnswerStatus,
@@ -23,7 +24,6 @@ from comment_portal.models import (
     Suggestion,
     User,
 )
-from comment_portal.publication.redactions import published_text
 from comment_portal.timeutil import tokyo_today
 from tests.factories import all_rows, count, login
 
@@ -87,7 +87,7 @@ def _personal_data_in_demo_texts_is_masked():
     masks = all_rows(Redaction)
     assert masks and all(r.status is RedactionStatus.ACCEPTED for r in masks)
     phone_comment = db.session.scalar(select(Comment).where(Comment.body.contains("0422-00-1234")))
-    assert "0422-00-1234" not in published_text(phone_comment) and "〇〇" in published_text(phone_comment)
+    assert "0422-00-1234" not in comment_text(phone_comment) and "〇〇" in comment_text(phone_comment)
 
 
 def test_demo_accounts_work_and_results_page_shows_the_published_table(app, loaded):

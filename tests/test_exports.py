@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from comment_portal.extensions import db
-from comment_portal.models import Comment, CommentStatus, Outcome, Redaction, RedactionStatus, Role, User
+from comment_portal.models import Comment, CommentStatus, Outcome, Role, User
+from comment_portal.publication import redactions
 from tests.factories import submit_comment
 from tests.publication_factories import answer
 from tests.review_factories import add_comment, sign_in
@@ -58,11 +59,9 @@ def published(client):
            Outcome.REFLECT, approver())
     answer([second], staff, "", "SNSでの発信を進めます。", Outcome.ALREADY, approver())
     answer([draft], staff, "下書き", "まだ承認されていない回答", Outcome.OTHER)
-    phone = Redaction(comment_id=second.id, start=second_body.index("090"), end=second_body.index("090") + 13,
-                      original="090-1234-5678", kind="phone", reason="電話番号のため", status=RedactionStatus.ACCEPTED)
-    name = Redaction(comment_id=second.id, start=second_body.index("山田"), end=second_body.index("山田") + 4,
-                     original="山田太郎", kind="person", reason="人名", status=RedactionStatus.PROPOSED)
-    db.session.add_all([phone, name])
+    # The scan proposed the phone number and the name: staff accepted the number, the name is undecided.
+    assert sorted((r.kind, r.original) for r in second.redactions) == [("name", "山田太郎"), ("phone", "090-1234-5678")]
+    redactions.accept(next(r for r in second.redactions if r.kind == "phone"), staff)
     db.session.commit()
     return {"first": first.id, "second": second.id, "same": same.id, "draft": draft.id, "spam": spam.id}
 
@@ -95,7 +94,7 @@ def test_csv_has_a_bom_all_opinions_and_no_personal_data(client, published):
     assert first["受付時の提案"].startswith("基本施策") and 0 < float(first["受付時の提案の確率"]) <= 1
     assert first["区分（在住・在勤など）"] == "市内在住"
     second = by_id[published["second"]]
-    assert second["意見（公表用に伏せ字済み）"] == "ボランティアの情報をSNSで発信してほしい。連絡は〇〇の山田太郎まで。"
+    assert second["意見（公表用に伏せ字済み）"] == "ボランティアの情報をSNSで発信してほしい。連絡は〇〇の〇〇まで。"
     assert by_id[published["spam"]]["状態"] == "対象外"
     assert by_id[published["draft"]]["意見（公表用に伏せ字済み）"].startswith("'=HYPERLINK")
 
@@ -118,7 +117,7 @@ def test_publication_table_xlsx_has_approved_answers_in_order_and_nothing_person
     assert rows[2] == ("No.", "該当箇所", "意見の概要", "市の考え方", "対応", "件数")
     assert rows[3][0] == "基本施策1 市民活動の裾野の拡大"
     assert rows[4][0] == 1 and rows[4][1] == "（該当箇所の指定なし）"
-    assert rows[4][2] == "ボランティアの情報をSNSで発信してほしい。連絡は〇〇の山田太郎まで。"
+    assert rows[4][2] == "ボランティアの情報をSNSで発信してほしい。連絡は〇〇の〇〇まで。"
     assert rows[4][3:] == ("SNSでの発信を進めます。", "既に記載済み", "1件")
     assert rows[5][0] == "基本施策3 市民活動の基盤の整備"
     assert rows[6][0] == 2 and rows[6][2] == "会議室の予約のオンライン化を求める意見"

@@ -13,12 +13,11 @@ from comment_portal.models import (
     Comment,
     CommentStatus,
     Outcome,
-    Redaction,
-    RedactionStatus,
     Role,
     Submission,
     User,
 )
+from comment_portal.publication import redactions
 from tests.conftest import dispose_engines, make_app, reset_database
 from tests.factories import all_rows, create_user, login, submit_comment
 from tests.publication_factories import answer
@@ -66,9 +65,8 @@ def answered(app):
            Outcome.REFLECT, approver)
     answer([b1], staff, "", "SNSでの発信を進めます。", Outcome.ALREADY, approver)
     answer([a3], staff, "開館時間の延長", "まだ承認されていない回答", Outcome.OTHER)
-    start = BODY_B.index("090")
-    db.session.add(Redaction(comment_id=b1.id, start=start, end=start + 13, original="090-1234-5678", kind="phone",
-                             reason="電話番号", status=RedactionStatus.ACCEPTED))
+    for proposal in list(b1.redactions):  # the scan proposed the phone number and the name: staff accept both
+        redactions.accept(proposal, staff)
     db.session.commit()
     return {"a": a.receipt_number, "b": b.receipt_number, "c": c1.submission.receipt_number,
             "ip": a.ip_hash, "approver_id": approver.id}
@@ -168,7 +166,7 @@ def test_published_table_has_approved_rows_only_masked_grouped_and_counted(app, 
     assert "市の考え方を取りまとめているご意見が1件あります。" in html
     # Policy 1 (B's opinion, no section) comes before policy 3 (A's two opinions), numbered in that order.
     assert html.index("基本施策1 市民活動の裾野の拡大") < html.index("基本施策3 市民活動の基盤の整備")
-    assert "ボランティアの情報をSNSで発信してほしい。連絡は〇〇の山田太郎まで。" in html
+    assert "ボランティアの情報をSNSで発信してほしい。連絡は〇〇の〇〇まで。" in html
     assert html.index('id="row-1"') < html.index("SNSでの発信を進めます。") < html.index('id="row-2"')
     assert "会議室の予約のオンライン化を求める意見" in html and "同趣旨 2件" in html
     assert "（該当箇所の指定なし）" in html and "基本施策3:市民活動の場の活用促進" in html
@@ -241,9 +239,9 @@ def test_receipt_lookups_are_rate_limited(tmp_path, model_dir):
     with app.app_context():
         reset_database(model_dir)
         consultation = current_consultation()
-        approver = create_user("kakaricho", Role.APPROVER)
+        approver, writer = create_user("kakaricho", Role.APPROVER), create_user("tanto", Role.STAFF)
         comment = add_comment("会議室を増やしてほしい。", confirmed="3", status=CommentStatus.CONFIRMED)
-        answer([comment], approver, "会議室", "検討します。", Outcome.FUTURE, approver)
+        answer([comment], writer, "会議室", "検討します。", Outcome.FUTURE, approver)
         publishing.publish(consultation, approver)
         db.session.commit()
         client = app.test_client()

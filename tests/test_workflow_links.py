@@ -9,6 +9,7 @@ from comment_portal.answers import responses
 from comment_portal.answers.splitting import Piece, split_submission
 from comment_portal.extensions import db
 from comment_portal.models import Outcome, Role, Submission, User
+from comment_portal.review import decisions
 from tests.answers_factories import create_submission, signed_in
 
 TEXT = "会議室を夜にも借りやすくしてください。\n講座を平日夜にも開いてください。"
@@ -52,6 +53,7 @@ def test_comment_view_shows_the_answer_state_and_an_existing_split(staff):
     submission = create_submission(TEXT, suggest=False)
     comment = submission.comments[0]
     user = db.session.scalar(select(User).filter_by(login="tanto"))
+    decisions.confirm(comment, user, "3")
     answer = responses.save_answer(comment, user, responses.AnswerInput(
         summary="会議室を夜にも借りたい。", response="夜間の枠を検討します。", outcome=Outcome.FUTURE))
     responses.submit_for_approval(answer, user)

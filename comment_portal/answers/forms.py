@@ -130,7 +130,14 @@ class SendBackForm(BaseForm):
 
 
 class ApproveForm(BaseForm):
-    """Only the CSRF token."""
+    """The CSRF token and the version of the answer the approver read."""
+
+    version = HiddenField()
+
+    @property
+    def seen_version(self) -> int | None:
+        raw = (self.version.data or "").strip()
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
 
 
 class PublishForm(BaseForm):

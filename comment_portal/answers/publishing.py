@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
 from ..audit import record
 from ..extensions import db
-from ..models import AnswerStatus, Consultation, RedactionStatus, User, utcnow
+from ..models import AnswerStatus, Comment, Consultation, Redaction, RedactionStatus, User, utcnow
 from ..publication import redactions
 from ..publication.table import PublicationTable, publication_table
 from .responses import AnswerError, answers_with_status
@@ -25,6 +27,8 @@ class PublishPreview:
     answers: int
     pending_answers: int
     undecided_masks: int
+    undecided_opinions: tuple[int, ...]  # opinions in the table with proposals nobody decided yet
+    unscanned_opinions: tuple[int, ...]  # opinions in the table not yet scanned for personal data
 
     @property
     def unanswered(self) -> int:
@@ -33,13 +37,47 @@ class PublishPreview:
 
 
 def preview(consultation: Consultation) -> PublishPreview:
-    """Counts for the approver's confirmation."""
+    """Counts for the approver's confirmation, and the opinions that stop publication."""
     table = publication_table(consultation)
+    shown = sorted(set().union(*(row.comment_ids for row in table.rows)))
     return PublishPreview(
         table=table, answers=len(table.rows),
         pending_answers=len(answers_with_status(consultation, AnswerStatus.PENDING)),
         undecided_masks=redactions.counts(consultation)[RedactionStatus.PROPOSED],
+        undecided_opinions=_with_undecided_proposals(shown), unscanned_opinions=_unscanned(shown),
     )
+
+
+def _with_undecided_proposals(ids: list[int]) -> tuple[int, ...]:
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        found.update(db.session.scalars(select(Redaction.comment_id).where(
+            Redaction.comment_id.in_(ids[start:start + 500]), Redaction.status == RedactionStatus.PROPOSED)))
+    return tuple(sorted(found))
+
+
+def _unscanned(ids: list[int]) -> tuple[int, ...]:
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        found.update(db.session.scalars(select(Comment.id).where(
+            Comment.id.in_(ids[start:start + 500]), Comment.personal_scanned_at.is_(None))))
+    return tuple(sorted(found))
+
+
+def numbers_text(ids: tuple[int, ...], shown: int = 20) -> str:
+    """意見#3、#8 … (ほかN件), for messages."""
+    text = "、".join(f"#{i}" for i in ids[:shown])
+    return f"意見{text}" + (f" ほか{len(ids) - shown}件" if len(ids) > shown else "")
+
+
+def check_publishable(shown: PublishPreview) -> None:
+    """Refuse while an opinion to be published is unscanned or has undecided proposals (names them)."""
+    if shown.unscanned_opinions:
+        raise AnswerError(f"{numbers_text(shown.unscanned_opinions)}は、まだ個人情報の確認（自動）が"
+                          "終わっていないため、公表できません。しばらく待ってからもう一度お試しください。")
+    if shown.undecided_opinions:
+        raise AnswerError(f"{numbers_text(shown.undecided_opinions)}に、伏せるかどうか判断していない"
+                          "個人情報の候補があります。「公表前の個人情報確認」で判断してから公表してください。")
 
 
 def is_published(consultation: Consultation) -> bool:
@@ -64,6 +102,7 @@ def publish(consultation: Consultation, user: User) -> PublishPreview:
     shown = preview(consultation)
     if not shown.answers:
         raise AnswerError("承認済みの回答がないため、結果を公表できません。先に回答を承認してください。")
+    check_publishable(shown)
     before = _snapshot(consultation)
     consultation.results_published_at, consultation.results_published_by_id = utcnow(), user.id
     after = {**_snapshot(consultation), "answers": shown.answers, "opinions": shown.table.opinions,

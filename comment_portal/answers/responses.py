@@ -1,8 +1,10 @@
 """Answers (意見の概要 and 市の考え方) for one opinion or a group, and their approval.
 
 Workflow: draft → (承認に回す) pending → approved, or → returned with a note → edited → pending.
-Editing the content or the opinions of a pending or approved answer sends it back to draft,
-so nothing unapproved is ever exported. Every change is audited; nothing here commits.
+Every change of the content or the opinions makes a new version and sends a pending or approved
+answer back to draft, so nothing unapproved is ever exported. Only opinions staff confirmed may be
+sent for approval. The approver is a second person (neither the writer nor the last editor) and
+approves the version they saw. Every change and every refused approval is audited; nothing here commits.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..audit import record
 from ..extensions import db
-from ..models import Answer, AnswerStatus, Comment, Consultation, Outcome, User, utcnow
+from ..models import Answer, AnswerStatus, Comment, CommentStatus, Consultation, Outcome, User, utcnow
 
 
 class AnswerError(ValueError):
@@ -40,6 +42,7 @@ def snapshot(answer: Answer) -> dict:
         "outcome": answer.outcome.value if answer.outcome else None,
         "comment_ids": sorted(c.id for c in answer.comments),
         "return_note": answer.return_note or "",
+        "version": answer.version,
     }
 
 
@@ -58,7 +61,8 @@ def save_answer(comment: Comment, user: User, data: AnswerInput) -> Answer:
     answer = comment.answer
     attach = _comments_to_attach(answer.comments if answer else [comment], comment, data.attach_ids)
     if answer is None:
-        answer = Answer(consultation_id=comment.consultation_id, status=AnswerStatus.DRAFT, written_by_id=user.id)
+        answer = Answer(consultation_id=comment.consultation_id, status=AnswerStatus.DRAFT, written_by_id=user.id,
+                        last_edited_by_id=user.id, version=1)
         db.session.add(answer)
         answer.comments.append(comment)
         before = None
@@ -75,7 +79,10 @@ def save_answer(comment: Comment, user: User, data: AnswerInput) -> Answer:
         return answer
     if answer.status in (AnswerStatus.PENDING, AnswerStatus.APPROVED):
         answer.status, answer.approved_by_id, answer.approved_at = AnswerStatus.DRAFT, None, None
-    answer.written_by_id = user.id
+        answer.approved_version = None
+    if before is not None:
+        answer.version = (answer.version or 1) + 1
+    answer.last_edited_by_id = user.id
     db.session.flush()
     record(user, "answer.save", answer, before, snapshot(answer))
     return answer
@@ -110,21 +117,48 @@ def submit_for_approval(answer: Answer, user: User) -> Answer:
                                           ("対応の区分", answer.outcome)) if not value]
     if missing:
         raise AnswerError(f"承認に回す前に、{'・'.join(missing)}を入力してください。")
+    unconfirmed = [c.id for c in answer.comments if c.status is CommentStatus.UNREVIEWED]
+    if unconfirmed:
+        numbers = "、".join(f"#{i}" for i in unconfirmed)
+        raise AnswerError(f"意見{numbers}は、まだ基本施策が確定していません。公表は確定した分類で行うため、"
+                          "先に意見の画面で基本施策を確定してから承認に回してください。")
     before = snapshot(answer)
     answer.status = AnswerStatus.PENDING
     record(user, "answer.submit", answer, before, snapshot(answer))
     return answer
 
 
-def approve(answer: Answer, user: User) -> Answer:
-    """An approver approves a pending answer; only approved answers are published."""
+def approve(answer: Answer, user: User, seen_version: int | None) -> Answer:
+    """A second person approves the pending answer in the version they saw; only approved answers are published.
+
+    A refusal raises AnswerError after adding its audit event: the caller commits that event alone.
+    """
     if answer.status is not AnswerStatus.PENDING:
         raise AnswerError("承認待ちの回答だけを承認できます。")
+    if user.id in (answer.written_by_id, answer.last_edited_by_id):
+        _refuse(answer, user, "own_answer", seen_version)
+        raise AnswerError(f"回答#{answer.id}は、あなたが書いた、または最後に直した回答のため、承認できません。"
+                          "ほかの承認者に承認を依頼してください。")
+    if seen_version != answer.version:
+        _refuse(answer, user, "stale_version", seen_version)
+        raise AnswerError(f"回答#{answer.id}は、画面を開いた後に内容が変わりました。最新の内容を読んでから、"
+                          "もう一度承認してください。")
     before = snapshot(answer)
     answer.status, answer.approved_by_id, answer.approved_at = AnswerStatus.APPROVED, user.id, utcnow()
+    answer.approved_version = answer.version
     answer.return_note = ""
     record(user, "answer.approve", answer, before, snapshot(answer))
     return answer
+
+
+def _refuse(answer: Answer, user: User, reason: str, seen_version: int | None) -> None:
+    record(user, "answer.approve_refused", answer, snapshot(answer),
+           {"reason": reason, "seen_version": seen_version, "version": answer.version})
+
+
+def may_approve(answer: Answer, user: User) -> bool:
+    """Whether this user is a second person for this answer (not its writer or last editor)."""
+    return user.id not in (answer.written_by_id, answer.last_edited_by_id)
 
 
 def send_back(answer: Answer, user: User, note: str) -> Answer:
@@ -147,13 +181,17 @@ def answers_with_status(consultation: Consultation, status: AnswerStatus) -> lis
 
 
 def approved_answers(consultation: Consultation) -> list[Answer]:
-    """Approved answers with their opinions, by policy, then section, then first opinion id."""
+    """Answers approved in their current version, by confirmed policy, then section, then first opinion id.
+
+    An answer whose content changed after its approval (a version the approver did not see) is left out.
+    """
     policy_rank = {p.code: p.position for p in consultation.policies}
     last = len(policy_rank) + 1
 
     def key(answer: Answer) -> tuple:
         first = answer.comments[0]
         section = first.section.position if first.section else float("inf")
-        return policy_rank.get(first.policy, last), section, first.id
+        return policy_rank.get(first.confirmed_policy, last), section, first.id
 
-    return sorted(answers_with_status(consultation, AnswerStatus.APPROVED), key=key)
+    approved = answers_with_status(consultation, AnswerStatus.APPROVED)
+    return sorted((a for a in approved if a.approved_version == a.version), key=key)

@@ -51,11 +51,6 @@ class SplitResult:
     created: list[Comment] = field(default_factory=list)
     removed: list[int] = field(default_factory=list)
 
-    @property
-    def to_suggest(self) -> list[Comment]:
-        """Pieces whose text or section is new: they need a (fresh) suggestion after the commit."""
-        return self.changed + self.created
-
 
 def source_text(submission: Submission) -> str:
     """The text opinions are cut from (legacy rows without it: the single opinion's body)."""
@@ -154,7 +149,8 @@ def _keep(comment: Comment, piece: Piece, result: SplitResult) -> None:
 def _move(comment: Comment, piece: Piece, text: str, user: User, result: SplitResult) -> None:
     old_start, _old_end = comment_range(comment, len(text))
     comment.source_start, comment.source_end = piece.start, piece.end
-    comment.body, comment.section = text[piece.start:piece.end], piece.section
+    comment.replace_body(text[piece.start:piece.end])
+    comment.section = piece.section
     comment.status, comment.confirmed_policy = CommentStatus.UNREVIEWED, None
     comment.secondary_policies, comment.exclusion_reason = [], None
     comment.reviewed_by_id = comment.reviewed_at = None

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import labels, suggestions
+from .. import background, labels, suggestions
 from ..auth.decorators import APPROVER_ROLES, STAFF_ROLES, role_required
 from ..consultations import current_consultation
 from ..extensions import db
@@ -55,8 +55,9 @@ def split(submission_id: int):
         form.messages = list(error.messages)
         return _split_page(submission, text, form), 422
     db.session.commit()
-    for comment in result.to_suggest:
+    for comment in result.changed:  # a new text or section: a fresh suggestion (new pieces get theirs below)
         suggestions.suggest(comment)
+    background.request_processing([c.id for c in submission.comments])
     flash(f"{len(submission.comments)}件の意見に分けて保存しました。", "success")
     return redirect(url_for(".receipt", receipt=submission.receipt_number), code=303)
 
@@ -167,7 +168,7 @@ def _approvals_page(send_back_form: SendBackForm | None = None, failed_id: int |
     consultation = _consultation()
     pending = responses.answers_with_status(consultation, AnswerStatus.PENDING)
     return render_template(
-        "answers/approvals.html", pending=pending, approve_form=ApproveForm(),
+        "answers/approvals.html", pending=pending, approve_form=ApproveForm(), may_approve=responses.may_approve,
         send_back_form=send_back_form or SendBackForm(formdata=None), failed_id=failed_id,
         consultation=consultation, publishing=publishing.preview(consultation),
         published_by=publishing.published_by(consultation), publish_form=publish_form or PublishForm(formdata=None),
@@ -178,12 +179,13 @@ def _approvals_page(send_back_form: SendBackForm | None = None, failed_id: int |
 @role_required(*APPROVER_ROLES)
 def approve(answer_id: int):
     answer = db.get_or_404(Answer, answer_id)
-    if not ApproveForm().validate_on_submit():
+    form = ApproveForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        responses.approve(answer, current_user)
+        responses.approve(answer, current_user, form.seen_version)
     except responses.AnswerError as error:
-        db.session.rollback()
+        db.session.commit()  # only the audit event of a refused approval, if any
         flash(str(error), "error")
         return redirect(url_for(".approvals"), code=303)
     db.session.commit()
@@ -270,9 +272,7 @@ def paper_new():
         submission = paper.find_by_token(form.submission_token.data)
         if submission is None:
             raise
-    for comment in submission.comments:
-        if comment.is_unclassified:
-            suggestions.suggest(comment)
+    background.request_processing([c.id for c in submission.comments])
     return redirect(url_for(".paper_done", receipt=submission.receipt_number), code=303)
 
 

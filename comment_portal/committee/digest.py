@@ -161,6 +161,7 @@ class Digest:
     duplicate_keys: np.ndarray  # near-duplicate group per opinion_ids entry
     duplicate_sizes: np.ndarray  # its size over all policies
     theme_numbers: np.ndarray  # sub-theme number within its policy
+    unscanned: int = 0  # opinions whose text is withheld until the personal-data scan has read it
 
     def policy(self, code: str) -> PolicyDigest | None:
         """The policy group with this code ("none" or "" for unclassified opinions)."""
@@ -173,6 +174,7 @@ class _Analysis:
     """Shared work over all kept opinions: near-duplicates, tokens, key phrases per policy."""
 
     opinions: list[Opinion]
+    texts: list[str]  # what is analysed: "" for an unscanned opinion, which stays out of phrases and groups
     grouping: Grouping
     tokens: list[list[str]]
     phrases: dict
@@ -223,7 +225,7 @@ def _quote(o: Opinion, index, copies: int = 1, group: int | None = None) -> Quot
 
 
 def _themes(an: _Analysis, idx: np.ndarray, sub: Grouping, index) -> tuple[Theme, ...]:
-    texts = [an.opinions[i].text for i in idx]
+    texts = [an.texts[i] for i in idx]
     clustering = cluster_opinions(texts, tokens=[an.tokens[i] for i in idx], duplicates=sub,
                                   top_phrases=THEME_PHRASES)
     themes = []
@@ -322,14 +324,14 @@ def _tokens(texts: list[str]) -> list[list[str]]:
 
 
 def _analyse(kept: list[Opinion]) -> _Analysis:
-    texts = [o.text for o in kept]
+    texts = [o.text if o.scanned else "" for o in kept]
     grouping = group_duplicates(texts)
     tokens = _tokens(texts)
     phrases = {}
     if kept:
         weights = 1.0 / grouping.sizes[grouping.labels]
         phrases = key_phrases(texts, [o.policy for o in kept], top=TOP_PHRASES, tokens=tokens, weights=weights)
-    return _Analysis(kept, grouping, tokens, phrases)
+    return _Analysis(kept, texts, grouping, tokens, phrases)
 
 
 def build_digest(consultation: Consultation, version: DataVersion | None = None) -> Digest:
@@ -357,4 +359,4 @@ def build_digest(consultation: Consultation, version: DataVersion | None = None)
         counts_by(kept, lambda o: o.attribute, [*consultation.attributes, NO_ATTRIBUTE]),
         counts_by(kept, _channel_label, CHANNEL_LABELS.values()), _by_day(kept, consultation),
         np.array([o.id for o in kept], dtype=np.int64), an.grouping.labels.astype(np.int64),
-        an.grouping.sizes[an.grouping.labels].astype(np.int64), theme_numbers)
+        an.grouping.sizes[an.grouping.labels].astype(np.int64), theme_numbers, sum(not o.scanned for o in kept))

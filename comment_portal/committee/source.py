@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import Subquery, func, select
 
 from ..extensions import db
+from ..masking import HIDING_STATUSES, visible_text
 from ..models import (
     Answer,
     AuditEvent,
@@ -22,16 +23,11 @@ from ..models import (
     Consultation,
     ModelVersion,
     Redaction,
-    RedactionStatus,
     Section,
     Submission,
     Suggestion,
 )
-from ..publication.redactions import MASK
 
-# Proposed masks are applied too: until staff decide, a span the detector took for personal data
-# stays hidden from the committee (accepted masks alone are what residents see in /results).
-MASKED_STATUSES = (RedactionStatus.ACCEPTED, RedactionStatus.PROPOSED)
 NO_ATTRIBUTE = "区分の回答なし"
 
 
@@ -42,7 +38,8 @@ class Opinion:
     id: int
     submission_id: int
     section_id: int | None
-    text: str  # masked
+    text: str  # masked; the placeholder until the opinion is scanned
+    scanned: bool  # scanned for personal data since its text last changed
     policy: str  # confirmed policy, else the latest suggestion's; "" when unclassified
     confirmed: bool
     excluded: bool
@@ -52,26 +49,10 @@ class Opinion:
     summary: str  # the staff's 意見の概要, "" when none
 
 
-def mask(body: str, spans: list[tuple[int, int, str]]) -> str:
-    """The text with spans replaced (overlapping spans merged), like publication.redactions.published_text."""
-    merged: list[list] = []
-    for start, end, replacement in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end, replacement or MASK])
-    parts, position = [], 0
-    for start, end, replacement in merged:
-        parts += [body[position:start], replacement]
-        position = end
-    parts.append(body[position:])
-    return "".join(parts)
-
-
 def _masks(consultation_id: int, ids: list[int] | None) -> dict[int, list[tuple[int, int, str]]]:
     query = (select(Redaction.comment_id, Redaction.start, Redaction.end, Redaction.replacement)
              .join(Comment, Comment.id == Redaction.comment_id)
-             .where(Comment.consultation_id == consultation_id, Redaction.status.in_(MASKED_STATUSES)))
+             .where(Comment.consultation_id == consultation_id, Redaction.status.in_(HIDING_STATUSES)))
     if ids is not None:
         query = query.where(Redaction.comment_id.in_(ids))
     spans: dict[int, list[tuple[int, int, str]]] = {}
@@ -81,8 +62,9 @@ def _masks(consultation_id: int, ids: list[int] | None) -> dict[int, list[tuple[
 
 
 def load_opinions(consultation: Consultation, ids: list[int] | None = None) -> list[Opinion]:
-    """Every opinion of the consultation (or those ids), in id order, texts masked."""
-    query = (select(Comment.id, Comment.submission_id, Comment.section_id, Comment.body, Comment.status,
+    """Every opinion of the consultation (or those ids), in id order, texts masked (placeholder if unscanned)."""
+    query = (select(Comment.id, Comment.submission_id, Comment.section_id, Comment.body,
+                    Comment.personal_scanned_at.is_not(None), Comment.status,
                     Comment.confirmed_policy, Comment.suggested_policy, Submission.attribute, Submission.channel,
                     Submission.received_on, Answer.summary)
              .join(Submission, Submission.id == Comment.submission_id)
@@ -94,10 +76,10 @@ def load_opinions(consultation: Consultation, ids: list[int] | None = None) -> l
     spans = _masks(consultation.id, ids)
     out = []
     for row in db.session.execute(query):
-        cid, sid, section, body, status, confirmed, suggested, attribute, channel, day, summary = row
+        cid, sid, section, body, scanned, status, confirmed, suggested, attribute, channel, day, summary = row
         confirmed_now = status == CommentStatus.CONFIRMED
         out.append(Opinion(
-            cid, sid, section, mask(body, spans[cid]) if cid in spans else body,
+            cid, sid, section, visible_text(body, bool(scanned), spans.get(cid, ())), bool(scanned),
             (confirmed if confirmed_now else suggested) or "", confirmed_now, status == CommentStatus.EXCLUDED,
             # Only the consultation's own categories are shown: anything else could be free text.
             attribute if attribute in known else (NO_ATTRIBUTE if not attribute else "その他"),
@@ -124,7 +106,8 @@ def data_version(consultation: Consultation) -> DataVersion:
     counted = select(Comment.id).where(of_consultation).limit(current_app.config["COMMITTEE_SYNC_LIMIT"] + 1)
     aggregates = [
         (func.count(), counted.subquery()), (func.max(Comment.id), of_consultation),
-        (func.max(Comment.reviewed_at), of_consultation), (func.max(Suggestion.id), None),
+        (func.max(Comment.reviewed_at), of_consultation), (func.max(Comment.personal_scanned_at), of_consultation),
+        (func.max(Suggestion.id), None),
         (func.count(Answer.id), None), (func.max(Answer.updated_at), None),
         (func.max(AuditEvent.id), None), (func.count(Section.id), None), (func.max(Section.id), None),
         (func.max(ModelVersion.id), ModelVersion.active),

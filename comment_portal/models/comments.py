@@ -57,6 +57,8 @@ class Comment(db.Model):
         Index("ix_comment_status_probability", "status", "suggestion_probability"),
         # The committee digest's data version reads the latest review of a consultation on every page.
         Index("ix_comment_consultation_reviewed_at", "consultation_id", "reviewed_at"),
+        # Unscanned opinions are found, and the digest's data version reads the latest scan, from this index.
+        Index("ix_comment_consultation_scanned_at", "consultation_id", "personal_scanned_at"),
         # The filter columns are included so that filtered pages and their counts skip rows in the index alone.
         postgresql_only(Index("ix_comment_queue_order", "consultation_id", text(UNREVIEWED_LAST),
                               text("suggestion_probability NULLS FIRST"), "id",
@@ -90,6 +92,9 @@ class Comment(db.Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # When the body was last scanned for personal data; NULL until then (and again after the body changes):
+    # until it is set, the text never leaves the staff room.
+    personal_scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     submission: Mapped[Submission] = relationship(back_populates="comments")
     consultation: Mapped[Consultation] = relationship()
@@ -110,12 +115,14 @@ class Comment(db.Model):
         return self.suggestions[0] if self.suggestions else None
 
     @property
-    def policy(self) -> str | None:
-        """The confirmed policy, else the latest suggestion's."""
-        if self.confirmed_policy:
-            return self.confirmed_policy
-        latest = self.latest_suggestion
-        return latest.policy_code if latest else None
+    def is_scanned(self) -> bool:
+        """Scanned for personal data since the body last changed."""
+        return self.personal_scanned_at is not None
+
+    def replace_body(self, body: str) -> None:
+        """A new text: it must be scanned again before it is shown outside the staff room."""
+        if body != self.body:
+            self.body, self.personal_scanned_at = body, None
 
     @property
     def latest_suggestion(self) -> Suggestion | None:

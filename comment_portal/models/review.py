@@ -26,13 +26,19 @@ class Answer(db.Model):
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
     status: Mapped[AnswerStatus] = mapped_column(enum_column(AnswerStatus), default=AnswerStatus.DRAFT, index=True)
     return_note: Mapped[str] = mapped_column(Text, default="")
+    # The first writer; the last editor is kept apart (neither may approve).
     written_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    last_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Grows with every change of the content; an approval is bound to the version its approver saw.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    approved_version: Mapped[int | None]
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     comments: Mapped[list[Comment]] = relationship(back_populates="answer", order_by="Comment.id")
     written_by: Mapped[User | None] = relationship(foreign_keys=[written_by_id])
+    last_edited_by: Mapped[User | None] = relationship(foreign_keys=[last_edited_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 
 

@@ -1,7 +1,7 @@
 """Exports: the staff CSV, the publication table 「意見の概要と市の考え方」 (.xlsx and print page), training JSON Lines.
 
 No export carries the submission form's personal data (name, e-mail, IP hash); comment texts go
-out with the accepted masks applied (published_text).
+out through the one masking function (masking.comment_text): masked, or a placeholder until scanned.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..labels import ANSWER_STATUS_LABELS, CHANNEL_LABELS, policy_label, status_label
+from ..masking import comment_text
 from ..models import OUTCOME_LABELS, Comment, CommentStatus, Consultation, Submission
 from ..suggestions import section_label
 from ..timeutil import TOKYO
-from .redactions import published_text
 from .table import PublicationTable, publication_table  # noqa: F401 (views build the table through exports)
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -64,7 +64,7 @@ def _csv_row(c: Comment) -> list:
         "要確認" if latest is not None and not latest.confident else "",
         policy_label(c.confirmed_policy) if c.confirmed_policy else "",
         "、".join(policy_label(code) for code in c.secondary_policies or []),
-        status_label(c), c.duplicate_of_id or "", published_text(c),
+        status_label(c), c.duplicate_of_id or "", comment_text(c),
         answer.summary if answer else "", answer.response if answer else "",
         OUTCOME_LABELS.get(answer.outcome, "") if answer and answer.outcome else "",
         ANSWER_STATUS_LABELS.get(answer.status, "") if answer else "",
@@ -139,8 +139,9 @@ def publication_xlsx(table: PublicationTable) -> bytes:
 def training_jsonl(consultation: Consultation) -> str:
     """Confirmed opinions as JSON Lines (text, label, section) for `python -m classifier train --data`."""
     query = (select(Comment).where(Comment.consultation_id == consultation.id,
-                                   Comment.status == CommentStatus.CONFIRMED, Comment.confirmed_policy.is_not(None))
+                                   Comment.status == CommentStatus.CONFIRMED, Comment.confirmed_policy.is_not(None),
+                                   Comment.personal_scanned_at.is_not(None))
              .options(joinedload(Comment.section), selectinload(Comment.redactions)).order_by(Comment.id))
-    lines = [json.dumps({"text": published_text(c), "label": c.confirmed_policy, "section": section_label(c)},
+    lines = [json.dumps({"text": comment_text(c), "label": c.confirmed_policy, "section": section_label(c)},
                         ensure_ascii=False) for c in db.session.scalars(query)]
     return "".join(line + "\n" for line in lines)

@@ -1,6 +1,7 @@
-"""Masks (〇〇) over personal data before publication: proposed by the detector, decided by staff.
+"""Masks (〇〇) over personal data: proposed by the background scan (personal_scan), decided by staff.
 
 Offsets are in Comment.body. Every decision is audited; nothing here commits (the view does).
+The masks are applied by the one masking function, masking.visible_text.
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from classifier.personal import KIND_LABELS, find_personal_data
+from classifier.personal import KIND_LABELS
 
 from ..audit import record
 from ..extensions import db
-from ..models import Comment, CommentStatus, Consultation, Redaction, RedactionStatus, User, utcnow
+from ..masking import MASK
+from ..models import Comment, Consultation, Redaction, RedactionStatus, User, utcnow
 
-MASK = "〇〇"
 MANUAL = "manual"
 CONTEXT_CHARS = 30
 STATUS_LABELS = {
@@ -37,37 +38,6 @@ def snapshot(redaction: Redaction) -> dict:
     """The state of a mask as stored in the audit trail."""
     return {"comment_id": redaction.comment_id, "start": redaction.start, "end": redaction.end,
             "kind": redaction.kind, "status": redaction.status.value, "reason": redaction.reason}
-
-
-def publishable_comments(consultation: Consultation) -> list[Comment]:
-    """Every opinion that may be published: all but those marked 対象外."""
-    query = select(Comment).where(
-        Comment.consultation_id == consultation.id, Comment.status != CommentStatus.EXCLUDED
-    ).order_by(Comment.id)
-    return list(db.session.scalars(query))
-
-
-def propose_for(comment: Comment) -> list[Redaction]:
-    """New proposals for one opinion; a span already proposed or decided is not proposed again."""
-    known = {(r.start, r.end) for r in comment.redactions}
-    added = []
-    for span in find_personal_data(comment.body):
-        if (span.start, span.end) in known:
-            continue
-        redaction = Redaction(start=span.start, end=span.end, original=span.text, replacement=MASK,
-                              kind=span.kind, reason=span.reason, status=RedactionStatus.PROPOSED)
-        comment.redactions.append(redaction)
-        known.add((span.start, span.end))
-        added.append(redaction)
-    return added
-
-
-def propose_all(consultation: Consultation, user: User) -> int:
-    """Scan every publishable opinion; returns how many new proposals were added (idempotent)."""
-    scanned = publishable_comments(consultation)
-    added = sum(len(propose_for(comment)) for comment in scanned)
-    record(user, "redaction.scan", consultation, None, {"comments": len(scanned), "proposed": added})
-    return added
 
 
 def _decide(redaction: Redaction, user: User, status: RedactionStatus, note: str = "") -> Redaction:
@@ -128,29 +98,6 @@ def _manual_ranges(body: str, text: str, start: int | None, end: int | None) -> 
     if not ranges:
         raise RedactionError(f"「{text}」は本文の中に見つかりません。本文のとおりに入力してください。")
     return ranges
-
-
-def accepted_ranges(comment: Comment) -> list[tuple[int, int, str]]:
-    """Accepted masks as (start, end, replacement), overlaps merged, in order."""
-    merged: list[list] = []
-    for r in sorted(comment.redactions, key=lambda r: (r.start, r.end)):
-        if r.status is not RedactionStatus.ACCEPTED:
-            continue
-        if merged and r.start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], r.end)
-        else:
-            merged.append([r.start, r.end, r.replacement or MASK])
-    return [tuple(m) for m in merged]
-
-
-def published_text(comment: Comment) -> str:
-    """The opinion's text as published: accepted masks applied."""
-    body, parts, position = comment.body, [], 0
-    for start, end, replacement in accepted_ranges(comment):
-        parts += [body[position:start], replacement]
-        position = end
-    parts.append(body[position:])
-    return "".join(parts)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """The publication table 「意見の概要と市の考え方」: approved answers by policy and section, numbered.
 
-One builder serves the staff print page, the Excel file and the public /results page. Nothing
-personal goes in: texts are masked (published_text) and rows keep only the ids of their opinions
-and submissions, so a resident's receipt number can be matched to rows without showing it.
+One builder serves the staff print page, the Excel file and the public /results page. Only
+decisions go in: opinions staff confirmed, grouped by the policy staff confirmed (never the model's
+suggestion), under answers approved in the version shown. Nothing personal goes in: texts pass the
+one masking function and rows keep only the ids of their opinions and submissions, so a resident's
+receipt number can be matched to rows without showing it.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from sqlalchemy import select
 
 from ..answers.responses import approved_answers
 from ..extensions import db
+from ..masking import comment_text
 from ..models import OUTCOME_LABELS, Answer, Comment, CommentStatus, Consultation, Outcome
 from ..suggestions import section_label
-from .redactions import published_text
 
 NO_SECTION = "（該当箇所の指定なし）"
 NO_POLICY = "分類なし"
@@ -118,18 +120,23 @@ def _policy_title(consultation: Consultation, code: str | None) -> str:
     return policy.title if policy else NO_POLICY
 
 
+def published_members(answer: Answer) -> list[Comment]:
+    """The opinions of an answer that the table shows: those staff confirmed, with a confirmed policy."""
+    return [c for c in answer.comments if c.status is CommentStatus.CONFIRMED and c.confirmed_policy]
+
+
 def _ordered(consultation: Consultation) -> list[tuple[Answer, list[Comment]]]:
-    """Approved answers with their publishable opinions, by policy, section, first opinion."""
+    """Approved answers with their confirmed opinions, by confirmed policy, section, first opinion."""
     policy_rank = {p.code: p.position for p in consultation.policies}
 
     def key(entry: tuple[Answer, list[Comment]]) -> tuple:
         first = entry[1][0]
         section = first.section.position if first.section else float("inf")
-        return policy_rank.get(first.policy, len(policy_rank) + 1), section, first.id
+        return policy_rank.get(first.confirmed_policy, len(policy_rank) + 1), section, first.id
 
     entries = []
     for answer in approved_answers(consultation):
-        members = [c for c in answer.comments if c.status is not CommentStatus.EXCLUDED]
+        members = published_members(answer)
         if members:
             entries.append((answer, members))
     return sorted(entries, key=key)
@@ -140,11 +147,11 @@ def publication_table(consultation: Consultation) -> PublicationTable:
     groups: dict[str, PolicyGroup] = {}
     for number, (answer, members) in enumerate(_ordered(consultation), start=1):
         first = members[0]
-        code = first.policy or ""
-        group = groups.setdefault(code, PolicyGroup(_policy_title(consultation, first.policy), code=code))
+        code = first.confirmed_policy
+        group = groups.setdefault(code, PolicyGroup(_policy_title(consultation, code), code=code))
         group.rows.append(PublicationRow(
             number=number, section=section_label(first) or NO_SECTION,
-            summary=answer.summary.strip() or published_text(first), response=answer.response,
+            summary=answer.summary.strip() or comment_text(first), response=answer.response,
             outcome=OUTCOME_LABELS.get(answer.outcome, "") if answer.outcome else "", count=len(members),
             outcome_code=answer.outcome, comment_ids=frozenset(c.id for c in members),
             submission_ids=frozenset(c.submission_id for c in members),

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import masking, personal_scan
 from ..auth.decorators import STAFF_ROLES, role_required
 from ..consultations import current_consultation
 from ..extensions import db
@@ -57,18 +58,9 @@ def list_redactions():
     return render_template(
         "publication/redactions.html", consultation=consultation, page=page, status=status,
         items=[redactions.in_context(r) for r in page.items], counts=redactions.counts(consultation),
+        unscanned=personal_scan.unscanned_count(consultation),
         form=DecisionForm(formdata=None),
     )
-
-
-@bp.post("/redactions/scan")
-@role_required(*STAFF_ROLES)
-def scan():
-    consultation = _consultation()  # CSRF is checked for every POST by Flask-WTF
-    added = redactions.propose_all(consultation, current_user)
-    db.session.commit()
-    flash(f"個人情報の候補を{added}件追加しました。" if added else "新しい候補はありませんでした。")
-    return redirect(url_for(".redactions"), code=303)
 
 
 @bp.post("/redactions/<int:redaction_id>")
@@ -126,7 +118,7 @@ def comment_redactions(comment_id: int):
         status = 200
     return render_template(
         "publication/comment.html", comment=comment, form=form, decision_form=DecisionForm(formdata=None),
-        segments=redactions.segments(comment), published=redactions.published_text(comment),
+        segments=redactions.segments(comment), published=masking.comment_text(comment),
     ), status
 
 
