@@ -214,16 +214,27 @@ def _write_answer(page, app, room_id, staff, assert_accessible, screenshot) -> i
     assert_accessible(page)
     screenshot(page, "answer")
     page.get_by_role("button", name="保存して承認に回す").click()
+    # The policy is still the model's suggestion: what is published must be a staff decision.
+    assert f"意見#{room_id}は、まだ基本施策が確定していません" in page.inner_text("main")
+    screenshot(page, "answer-unconfirmed")
+    answer_url = page.url
+    page.get_by_role("link", name=f"意見#{room_id}の確認画面へ戻る").click()
+    page.wait_for_url(_comment_url(room_id))
+    # The room part is about places for activities: 基本施策3.
+    _press_and_expect_next(page, "3", f"#{room_id} を「基本施策3」で確定しました。")
+
+    page.goto(answer_url)
+    page.fill("#summary", SUMMARY)
+    page.fill("#response", RESPONSE)
+    page.get_by_label("計画に反映する").check()
+    page.get_by_role("button", name="保存して承認に回す").click()
     page.wait_for_url(re.compile(rf"/review/comments/{room_id}/answer$"))
     assert "承認に回しました。" in page.inner_text("main")
-
     page.get_by_role("link", name=f"意見#{room_id}の確認画面へ戻る").click()
     page.wait_for_url(_comment_url(room_id))
     box = page.inner_text("#answer-box")
     assert "承認待ち" in box and "計画に反映する" in box and SUMMARY in box
     screenshot(page, "comment-answer-pending")
-    # The room part is about places for activities: 基本施策3.
-    _press_and_expect_next(page, "3", f"#{room_id} を「基本施策3」で確定しました。")
 
     with database(app) as session:
         room = session.get(Comment, room_id)
