@@ -20,6 +20,7 @@ from classifier.duplicates import Grouping, group_duplicates
 from classifier.phrases import key_phrases, tokenize_texts
 
 from ..labels import CHANNEL_LABELS, policy_label, policy_title
+from ..masking import MASK
 from ..models import Consultation, utcnow
 from ..suggestions import active_model_version
 from ..timeutil import tokyo_today
@@ -324,7 +325,8 @@ def _tokens(texts: list[str]) -> list[list[str]]:
 
 
 def _analyse(kept: list[Opinion]) -> _Analysis:
-    texts = [o.text if o.scanned else "" for o in kept]
+    # A mask is a gap in the words, never part of a phrase (「桜堤〇〇」 is no key phrase).
+    texts = [o.text.replace(MASK, "\n") if o.scanned else "" for o in kept]
     grouping = group_duplicates(texts)
     tokens = _tokens(texts)
     phrases = {}
