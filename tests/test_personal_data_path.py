@@ -3,6 +3,7 @@ never reaches the committee's pages, print view or CSV, nor the public results; 
 
 import csv
 import io
+import threading
 
 import pytest
 from sqlalchemy import select
@@ -243,3 +244,24 @@ def test_an_answer_changed_after_approval_leaves_the_table_until_approved_again(
     saved.version += 1  # a change that did not go through save_answer still does not keep the approval
     db.session.commit()
     assert publishing.preview(current_consultation()).answers == 0
+
+
+def test_long_runs_that_were_quadratic_are_scanned_through_the_background_path(app):
+    """Digit runs and one repeated character, as long as a paper letter can be: scanned, and found right."""
+    bodies = ["1" * 30_000 + " 電話は090-1234-5678です。", "あ" * 30_000 + "鈴木一郎です。",
+              "1-" * 15_000 + " 境・桜堤地域の話です。"]
+    ids = [create_comment(body, scanned=False).id for body in bodies]
+    done = threading.Thread(target=_scan_in_app_context, args=(app, ids))
+    done.start()
+    done.join(timeout=120)  # only to catch a hang; the benchmark measures the time
+    assert not done.is_alive(), "the scan did not finish"
+    db.session.expire_all()
+    found = {i: [(r.kind, r.original) for r in db.session.get(Comment, i).redactions] for i in ids}
+    assert found[ids[0]] == [("phone", "090-1234-5678")]
+    assert ("name", "鈴木一郎") in found[ids[1]]
+    assert all(db.session.get(Comment, i).is_scanned for i in ids)
+
+
+def _scan_in_app_context(app, ids: list[int]) -> None:
+    with app.app_context():
+        background.scan_pending(ids)
