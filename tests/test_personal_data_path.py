@@ -127,29 +127,32 @@ def test_publication_is_refused_while_proposals_are_undecided_and_the_page_lists
     page = client.get("/review/approvals").get_data(as_text=True)
     assert f"/review/redactions/comments/{comment_id}" in page and "まだ公表できません" in page
     staff, approver = db.session.merge(staff), db.session.merge(approver)
-    for proposal in list(db.session.get(Comment, comment_id).redactions):
-        redactions.accept(proposal, staff)
-    db.session.commit()
-    publishing.publish(current_consultation(), approver)
-    db.session.commit()
-    results = app.test_client().get("/results").get_data(as_text=True)
-    assert "会議室を借りやすくしてほしい。" in results
-    for secret in SECRETS:
-        assert secret not in results
+    accept_all_and_publish(comment_id, staff, approver)
+    assert "会議室を借りやすくしてほしい。" in public_results(app)
 
 
 def test_an_opinion_shown_without_a_summary_is_masked_on_results(app, people):
     staff, approver, _ = people
     comment = create_comment(LETTER, confirmed_policy="3")
-    for proposal in list(comment.redactions):
-        redactions.accept(proposal, staff)
     answer([comment], staff, "", "予約の方法を見直します。", Outcome.FUTURE, approver)  # no summary: the text
+    accept_all_and_publish(comment.id, staff, approver)
+    assert "コミュニティセンターの会議室をもっと借りやすくしてほしいです。" in public_results(app)
+
+
+def accept_all_and_publish(comment_id: int, staff: User, approver: User) -> None:
+    for proposal in list(db.session.get(Comment, comment_id).redactions):
+        redactions.accept(proposal, staff)
+    db.session.commit()
     publishing.publish(current_consultation(), approver)
     db.session.commit()
-    results = app.test_client().get("/results").get_data(as_text=True)
-    assert "コミュニティセンターの会議室をもっと借りやすくしてほしいです。" in results
+
+
+def public_results(app) -> str:
+    """The public /results page, checked for every secret of the letter."""
+    html = app.test_client().get("/results").get_data(as_text=True)
     for secret in SECRETS:
-        assert secret not in results
+        assert secret not in html
+    return html
 
 
 def test_an_unconfirmed_opinion_cannot_be_sent_for_approval_nor_published(app, people):
