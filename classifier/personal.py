@@ -1,66 +1,53 @@
-"""Personal data inside comment texts: e-mail, phone, postal code, street address, SNS handle, person name.
+"""Personal data inside comment texts: names, addresses, phone numbers, e-mail addresses and other
+details that identify a person (birth dates, a child's school class, number plates, SNS accounts).
 
-Regular expressions run on the NFKC-normalised text (full-width digits and letters become ASCII);
-UniDic's proper-noun tags (fugashi) find person names and the place names that start an address.
-Spans are reported in offsets of the original text. Detection proposes; people decide.
+Detection runs on a normalised copy of the text (NFKC, invisible format characters removed; see
+personal_text), so full-width digits or a zero-width space inside a number hide nothing; spans are
+reported in offsets of the original text. Written forms (e-mail, phone, address…) are regular
+expressions (personal_patterns); names come from where letters put them and from UniDic's
+person-name tags (personal_names). The consultation's own town names are never personal data on their
+own. Detection proposes; people decide.
+
+Runs in time linear in the length of the text (see bench/personal_bench.py for figures).
 """
 
 from __future__ import annotations
 
-import re
-import threading
-from collections.abc import Sequence
+import functools
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-from classifier.tokenizer import normalize_with_offsets
+from classifier.personal_names import name_spans
+from classifier.personal_patterns import (
+    ADDRESS,
+    EMAIL,
+    NAME,
+    OTHER,
+    PHONE,
+    Found,
+    address_spans,
+    contact_spans,
+    other_spans,
+    postcode_spans,
+)
+from classifier.personal_text import Normalized, is_ignorable, lines, words
 
-EMAIL, PHONE, POSTAL, ADDRESS, HANDLE, PERSON = "email", "phone", "postal", "address", "handle", "person"
+__all__ = [
+    "ADDRESS", "EMAIL", "KINDS", "KIND_LABELS", "LEGACY_KINDS", "NAME", "OTHER", "PHONE", "Span",
+    "find_personal_data", "load_places",
+]
 
-# Hyphen look-alikes people type in numbers (after NFKC, full-width forms are already ASCII).
-DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\u2500"
-_D = f"[{DASH}]"
-_SEP = rf"(?:\s?{_D}\s?|\s|\)\s?|\()"
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}", re.ASCII)
-_PHONE_RE = re.compile(
-    rf"(?<![\d+])(?:(?:\+81{_SEP}?(?:\(0\))?|\(?0)\d{{1,4}}{_SEP}\d{{1,4}}{_SEP}\d{{3,4}}|0\d{{9,10}})(?!\d)"
-)
-_POSTAL_RE = re.compile(rf"(?:〒|郵便番号\s?[:：]?)\s?\d{{3}}{_D}\d{{4}}(?!\d)")
-_PREFECTURES = r"(?:東京都|北海道|京都府|大阪府|[一-龥]{2,3}県)"
-_BARE_POSTAL_RE = re.compile(
-    rf"(?<![\d{DASH}])\d{{3}}{_D}\d{{4}}(?![\d{DASH}])(?=\s?(?:{_PREFECTURES}|[一-龥]{{1,4}}[市区町村]))"
-)
-_KANJI_NUM = "[一二三四五六七八九十]+"
-# House-level numbers: at least two numbers (a 丁目 or a town alone names a district, not a home).
-_HOUSE_RE = re.compile(
-    rf"(?:\d+|{_KANJI_NUM})丁目\s?\d+(?:番地?|{_D})\s?\d+(?:号|{_D}\d+)?"
-    rf"|(?:\d+|{_KANJI_NUM})丁目\s?\d+番地?"
-    rf"|\d+番地?\s?\d+号?"
-    rf"|\d+番地"
-    rf"|\d+(?:{_D}\d+){{1,2}}(?:号)?"
-)
-_STRONG_HOUSE_RE = re.compile(r".*(?:丁目|番|号)")
-_ROOM_RE = re.compile(r"\s?[^\s、。,]{0,20}?\d+号室")
-_ADMIN_UNITS = {"都", "道", "府", "県", "市", "区", "町", "村", "郡", "丁目", "字", "大字"}
-_SNS_RE = re.compile(
-    r"https?://(?:www\.)?(?:twitter\.com|x\.com|instagram\.com|facebook\.com|fb\.com|tiktok\.com|"
-    r"note\.com|ameblo\.jp|youtube\.com|threads\.net|line\.me)/[^\s、。)）」]+",
-    re.ASCII,
-)
-_HANDLE_RE = re.compile(r"(?<![\w@.])@[a-z0-9_]{3,30}(?![\w@])", re.ASCII)
-_HONORIFICS = ("さん", "様", "さま", "先生", "氏", "君", "くん", "ちゃん", "殿")
-# Public titles, facility and policy words that UniDic may tag as names but are not a person.
-NOT_NAMES = frozenset({"武蔵野", "吉祥寺", "三鷹", "市長", "令和", "平成", "昭和", "プレイス", "コミセン"})
-
-REASONS = {
-    EMAIL: "メールアドレスのため",
-    PHONE: "電話番号のため",
-    POSTAL: "郵便番号のため",
-    ADDRESS: "番地まで書かれた住所のため",
-    HANDLE: "SNSのアカウント（個人を特定できる情報）のため",
-    PERSON: "人名と思われるため",
+KINDS = (NAME, ADDRESS, PHONE, EMAIL, OTHER)
+# Kinds the detector used to report, still carried by old rows in the database.
+LEGACY_KINDS = {"person": NAME, "postal": ADDRESS, "handle": OTHER}
+KIND_LABELS = {
+    NAME: "人名", ADDRESS: "住所", PHONE: "電話番号", EMAIL: "メールアドレス", OTHER: "その他の個人情報",
+    "manual": "職員が指定",
+    "person": "人名", "postal": "郵便番号", "handle": "SNSアカウント",
 }
-KIND_LABELS = {EMAIL: "メールアドレス", PHONE: "電話番号", POSTAL: "郵便番号", ADDRESS: "住所",
-               HANDLE: "SNSアカウント", PERSON: "人名", "manual": "職員が指定"}
+TOWNS_FILE = "towns.txt"
 
 
 @dataclass(frozen=True)
@@ -74,137 +61,83 @@ class Span:
     reason: str
 
 
-class _Text:
-    """The normalised text with a map back to the original offsets."""
-
-    def __init__(self, original: str):
-        self.original = original
-        self.norm, self._offsets = normalize_with_offsets(original)
-
-    def span(self, start: int, end: int, kind: str, reason: str | None = None) -> Span:
-        o_start, o_end = self._offsets[start], self._offsets[end]
-        return Span(o_start, o_end, kind, self.original[o_start:o_end], reason or REASONS[kind])
+def _clean_place(name: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", name) if not is_ignorable(ch)).strip()
 
 
-def _phone_digits_ok(match: str) -> bool:
-    digits = re.sub(r"\D", "", match)
-    if match.startswith("+"):
-        rest = digits[2:].removeprefix("0") if match.startswith("+81") else ""
-        return len(rest) in (9, 10)
-    return len(digits) in (10, 11)
+def load_places(consultation_dir) -> frozenset[str]:
+    """The consultation's town names from `towns.txt` in its directory (one a line; blank lines and
+    lines starting with # are skipped). A consultation without the file has no town names."""
+    path = Path(consultation_dir) / TOWNS_FILE
+    try:
+        content = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset(p for p in map(_clean_place, content.splitlines()) if p and not p.startswith("#"))
 
 
-def _regex_spans(t: _Text) -> list[Span]:
-    found = [t.span(m.start(), m.end(), EMAIL) for m in _EMAIL_RE.finditer(t.norm)]
-    found += [t.span(m.start(), m.end(), PHONE) for m in _PHONE_RE.finditer(t.norm) if _phone_digits_ok(m.group())]
-    found += [t.span(m.start(), m.end(), POSTAL) for m in _POSTAL_RE.finditer(t.norm)]
-    found += [t.span(m.start(), m.end(), POSTAL) for m in _BARE_POSTAL_RE.finditer(t.norm)]
-    found += [t.span(m.start(), m.end(), HANDLE) for m in _SNS_RE.finditer(t.norm)]
-    found += [t.span(m.start(), m.end(), HANDLE) for m in _HANDLE_RE.finditer(t.norm)]
-    return found
+@functools.lru_cache(maxsize=1)
+def _default_places() -> frozenset[str]:
+    from classifier import DEFAULT_CONSULTATION_DIR
+
+    return load_places(DEFAULT_CONSULTATION_DIR)
 
 
-# --- UniDic -------------------------------------------------------------------------------
-
-_local = threading.local()
-
-
-class _Word:
-    __slots__ = ("surface", "start", "end", "pos")
-
-    def __init__(self, surface: str, start: int, end: int, pos: Sequence[str]):
-        self.surface, self.start, self.end, self.pos = surface, start, end, pos
-
-    @property
-    def is_person(self) -> bool:
-        return self.pos[:3] == ["名詞", "固有名詞", "人名"] and self.surface not in NOT_NAMES
-
-    @property
-    def is_place(self) -> bool:
-        return self.pos[:3] == ["名詞", "固有名詞", "地名"] or self.surface in _ADMIN_UNITS
+def _with_postcodes(addresses: list[Found], labelled: list[Found], bare: list[Found], norm: str) -> list[Found]:
+    """Addresses widened to the postcode written right before them; labelled postcodes on their own."""
+    ends = {p.end: p for p in bare} | {p.end: p for p in labelled}
+    merged, used = [], set()
+    for a in addresses:
+        start = a.start
+        while start > 0 and norm[start - 1] in " \t":
+            start -= 1
+        postcode = ends.get(start)
+        if postcode is not None:
+            used.add(postcode)
+            a = Found(postcode.start, a.end, ADDRESS, a.reason)
+        merged.append(a)
+    merged += [p for p in labelled if p not in used]
+    return merged
 
 
-def _words(norm: str) -> list[_Word]:
-    """Words of the normalised text with their offsets in it (fugashi drops white space)."""
-    tagger = getattr(_local, "tagger", None)
-    if tagger is None:
-        import fugashi
-
-        tagger = _local.tagger = fugashi.Tagger()
-    words, position = [], 0
-    for node in tagger(norm):
-        start = norm.find(node.surface, position)
-        if start < 0:
+def _without_overlaps(found: Iterable[Found]) -> list[Found]:
+    """Keep the earliest, then longest, of overlapping spans; overlapping spans of one kind are joined."""
+    kept: list[Found] = []
+    for f in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
+        if kept and f.start < kept[-1].end:
+            if f.kind == kept[-1].kind and f.end > kept[-1].end:
+                kept[-1] = kept[-1]._replace(end=f.end)
             continue
-        position = start + len(node.surface)
-        words.append(_Word(node.surface, start, position, node.feature_raw.split(",")))
-    return words
-
-
-def _address_spans(t: _Text, words: list[_Word]) -> list[Span]:
-    """House numbers, widened to the place names written right before them."""
-    ends = {w.end: i for i, w in enumerate(words)}
-    spans = []
-    for m in _HOUSE_RE.finditer(t.norm):
-        if t.norm[m.start() - 1:m.start()].isdigit():
-            continue
-        begin = m.start()
-        index = ends.get(begin)
-        has_place = False
-        while index is not None and words[index].is_place:
-            has_place = has_place or words[index].pos[2:3] == ["地名"]
-            begin = words[index].start
-            index = ends.get(begin)
-        if not has_place and not (_STRONG_HOUSE_RE.match(m.group()) and begin < m.start()):
-            continue
-        end = m.end()
-        room = _ROOM_RE.match(t.norm, end)
-        if room:
-            end = room.end()
-        spans.append(t.span(begin, end, ADDRESS))
-    return spans
-
-
-def _person_spans(t: _Text, words: list[_Word]) -> list[Span]:
-    """Runs of UniDic person-name words (姓 + 名), more certain before an honorific."""
-    spans, i = [], 0
-    while i < len(words):
-        if not words[i].is_person:
-            i += 1
-            continue
-        j = i
-        while j + 1 < len(words) and words[j + 1].is_person and words[j + 1].start - words[j].end <= 1:
-            j += 1
-        after = t.norm[words[j].end:words[j].end + 3]
-        honorific = next((h for h in _HONORIFICS if after.startswith(h)), None)
-        if honorific:
-            reason = f"人名と思われるため（後ろに「{honorific}」）"
-        elif j > i:
-            reason = "人名と思われるため（姓と名）"
-        else:
-            reason = REASONS[PERSON] + "（確認してください）"
-        spans.append(t.span(words[i].start, words[j].end, PERSON, reason))
-        i = j + 1
-    return spans
-
-
-def _without_overlaps(spans: list[Span]) -> list[Span]:
-    """Keep the earliest, longest span where spans overlap."""
-    kept: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
-        if kept and span.start < kept[-1].end:
-            continue
-        kept.append(span)
+        kept.append(f)
     return kept
 
 
-def find_personal_data(text: str) -> list[Span]:
-    """Personal data in a text, as non-overlapping spans in the order they appear."""
+def find_personal_data(text: str, places: Iterable[str] | None = None) -> list[Span]:
+    """Personal data in a text, as non-overlapping spans in text order.
+
+    `places` are the consultation's town names, never personal data on their own (an address is a town
+    with a 丁目 or house number); None means the default consultation's list.
+    """
     if not text or not text.strip():
         return []
-    t = _Text(text)
-    spans = _regex_spans(t)
-    words = _words(t.norm)
-    spans += _address_spans(t, words)
-    spans += _person_spans(t, words)
-    return [s for s in _without_overlaps(spans) if s.end > s.start]
+    town_names = _default_places() if places is None else frozenset(
+        p for p in map(_clean_place, places) if p)
+    n = Normalized(text)
+    norm = n.norm
+    line_spans = lines(norm)
+    tokens = words(norm, line_spans)
+    labelled, bare = postcode_spans(norm)
+    structured = _without_overlaps(
+        contact_spans(norm) + other_spans(norm)
+        + _with_postcodes(address_spans(norm, tokens, town_names), labelled, bare, norm))
+    names = name_spans(norm, tokens, line_spans, town_names, [(f.start, f.end, f.kind) for f in structured])
+    spans = []
+    for f in _without_overlaps(structured + names):
+        start, end = n.original_span(f.start, f.end)
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            spans.append(Span(start, end, f.kind, text[start:end], f.reason))
+    return spans
