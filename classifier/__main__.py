@@ -1,4 +1,4 @@
-"""Command line: python -m classifier train | predict | evaluate | group."""
+"""Command line: python -m classifier train | predict | evaluate | group | personal."""
 
 from __future__ import annotations
 
@@ -110,6 +110,33 @@ def cmd_group(args, stdin=None, stdout=None, stderr=None) -> int:
     return 1 if errors else 0
 
 
+def cmd_personal(args, stdin=None, stdout=None, stderr=None) -> int:
+    """Read JSON Lines (id, text) on stdin, write id and personal-data spans per good input, in order.
+
+    Offsets are Python character offsets into the text as given; kinds are name, address, phone,
+    email, other. Town names come from the --consultation directory's towns.txt.
+    """
+    from classifier.personal import find_personal_data, load_places
+
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    places = load_places(Path(args.consultation))
+    errors = 0
+    for number, line in enumerate(stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            row = _parse_group_line(line)
+        except ValueError as exc:
+            errors += 1
+            stderr.write(f"line {number}: {exc}\n")
+            continue
+        spans = [{"start": s.start, "end": s.end, "kind": s.kind, "text": s.text, "reason": s.reason}
+                 for s in find_personal_data(row["text"], places)]
+        stdout.write(json.dumps({"id": row.get("id"), "spans": spans}, ensure_ascii=False) + "\n")
+    stdout.flush()
+    return 1 if errors else 0
+
+
 def cmd_evaluate(args) -> int:
     """Print metrics of a model on --data, or K-fold learning (seed + other folds) with --cv."""
     rows = read_jsonl(Path(args.data))
@@ -124,7 +151,7 @@ def cmd_evaluate(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Argument parser of the four commands."""
+    """Argument parser of the five commands."""
     parser = argparse.ArgumentParser(prog="python -m classifier", description=__doc__)
     parser.add_argument("--consultation", default=str(DEFAULT_CONSULTATION_DIR),
                         help="consultation directory (draft + seed_examples.jsonl)")
@@ -141,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     group = sub.add_parser("group", help="JSON Lines (id, text) on stdin -> near-duplicate group per line")
     group.add_argument("--threshold", type=float, default=THRESHOLD,
                        help=f"cosine similarity to a group's representative (default {THRESHOLD})")
+    sub.add_parser("personal", help="JSON Lines (id, text) on stdin -> personal-data spans per line")
     return parser
 
 
@@ -148,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
     handler = {"train": cmd_train, "predict": cmd_predict, "evaluate": cmd_evaluate,
-               "group": cmd_group}[args.command]
+               "group": cmd_group, "personal": cmd_personal}[args.command]
     try:
         return handler(args)
     except (ModelLoadError, DataError, OSError) as exc:
