@@ -30,7 +30,7 @@ _JOINED_SHAPE = re.compile(f"{_K}{{1,3}}(?:{_K}{{1,3}}|{_H}{{2,4}}|{_KT}{{2,4}}|
 _FOREIGN_SHAPE = re.compile(f"{_KT}{{2,10}}(?:[・=]{_KT}{{1,10}}){{1,3}}")
 _ROMAJI_WORD = re.compile(r"[A-Z][a-z]{1,15}|[A-Z]{2,15}")
 _HONORIFICS = ("さん", "様", "さま", "氏", "先生", "君", "くん", "ちゃん", "殿")
-_HONORIFIC_RE = re.compile("(?:さん|様|さま|氏|先生|君|くん|ちゃん|殿)$")
+_HONORIFIC_RE = re.compile("(?:さん|様|さま|氏|先生|君|くん|ちゃん|殿|より|拝|宛)$")
 _HONORIFIC_FIND_RE = re.compile("さん|様|さま|氏|先生|君|くん|ちゃん|殿")
 _LETTER_AFTER_RE = re.compile(f"[A-Za-z0-9{KANJI}{HIRAGANA}{KATAKANA}]")
 _INTRODUCTIONS = ("です", "と申します", "と言います", "といいます", "でございます", "と申す")
@@ -55,7 +55,8 @@ _ROLE_WORDS = (
     "自治会長|町会長|部長|課長|係長|主任|担当|担当者|顧問|園長|校長|教頭|館長|施設長|所長|院長|議員|主宰|会員|"
     "班長|組長|団長|隊長|座長|議長|司会|講師|教諭|教員|保育士|看護師|職員|社員|会社員|主婦|学生|自営業|"
     "ボランティア|コーディネーター|リーダー|サブリーダー|スタッフ|マネージャー|オーナー|メンバー|代筆|記録|書いた人|"
-    "連絡担当|連絡係|窓口|世話役|相談役|事務|庶務|広報|渉外"
+    "連絡担当|連絡係|窓口|世話役|相談役|事務|庶務|広報|渉外|"
+    "母|父|妻|夫|娘|息子|孫|祖母|祖父|長男|長女|次男|次女|保護者|親|家族|本人|代理"
 )
 _ROLE_RE = re.compile(
     f"(?:元|前|副|共同|名誉)?(?:{_ROLE_WORDS})|.{{0,20}}(?:長|員|役|係|局|{_ROLE_WORDS})"
@@ -69,12 +70,15 @@ _GROUP_RE = re.compile(
 )
 _PLACE_FIELD_RE = re.compile(f".*(?:在住|在勤|在学|住まい|在|市民|住民|区民|町民)|{_K}+(?:町|丁目|市|区|村|郡)")
 _LABEL_RE = re.compile(
-    "(?:^|(?<=[\\s、。,(\\[【「:：]))(?P<label>氏名|お名前|名前|ご芳名|芳名|提出者名?|代表者名?|差出人|投稿者|記入者|申込者|"
-    "作成者|報告者|発言者?|発表者|書いた人|記録者?|記|文責|担当者?|連絡担当|連絡者|問い?合わせ先?|問合せ先?|連絡先|"
-    "世話人|事務局|代表|送信者|[Nn]ame|NAME|From|FROM|from)"
-    "(?:[ \\t]*[:：][ \\t]*|[ \\t]+)"
+    "(?:^|(?<=[\\s、。,(\\[【「:：]))(?P<label>氏名|お名前|名前|ご芳名|芳名|ふりがな|フリガナ|署名|記名|提出者名?|"
+    "代表者名?|差出人|発信者|送信者|投稿者|記入者|申込者|申請者|回答者|作成者|報告者|筆者|発言者?|発表者|書いた人|"
+    "記録者?|記|文責|担当者名?|担当|連絡担当|連絡者名?|問い?合わせ先?|問合せ先?|連絡先|世話人|事務局|代表|"
+    "[Nn]ame|NAME|From|FROM|from)"
+    "(?:[ \\t]*[:：][ \\t]*|[ \\t]+|・)"
 )
-_LABEL_WITHOUT_COLON = re.compile("氏名|お名前|名前|提出者名?|代表者名?|差出人|世話人|事務局|代表|担当者?|連絡担当")
+_LABEL_WITHOUT_COLON = re.compile(
+    "氏名|お名前|名前|ふりがな|フリガナ|署名|提出者名?|代表者名?|差出人|世話人|事務局|代表|担当者?|連絡担当"
+)
 _TRAILING_NOISE = re.compile(
     "(?:[0-9]{1,3}|[一二三四五六七八九十百]{1,4})(?:歳|才)|TEL|Tel|tel|電話|携帯|メール|E-?[Mm]ail|e-?mail|mail|FAX|Fax|"
     "連絡先|〒|代筆|拝|より|記|宛|です|さん|様|さま|殿|御中|各位|へ"
@@ -124,7 +128,7 @@ class _Context:
         self._named = bytearray(len(norm) + 1)
 
     def is_blocked(self, start: int, end: int) -> bool:
-        return self._covered.find(1, start, end) >= 0
+        return bool(self.blocked) and self._covered.find(1, start, end) >= 0
 
     def is_named(self, position: int) -> bool:
         return self._named[position] == 1
@@ -283,16 +287,17 @@ def _is_noise(ctx: _Context, field: tuple[int, int, str]) -> bool:
     return field[2] == "" and _TRAILING_NOISE.fullmatch(ctx.norm[field[0]:field[1]]) is not None
 
 
-def _name_at_end(ctx: _Context, fields: list[tuple[int, int, str]]) -> tuple[int, int, bool] | None:
-    """(start, end, context evidence) of the name ending the fields, if they end with one."""
+def _names_at_end(ctx: _Context, fields: list[tuple[int, int, str]]) -> list[tuple[int, int, bool]]:
+    """Candidate names ending the fields, best first, as (start, end, context evidence): a family and
+    given name in two fields, else the last field alone."""
     fields = list(fields)
     while fields and (_is_noise(ctx, fields[-1]) or fields[-1][2] in ("phone", "email", "other")):
         fields.pop()
     if not fields or fields[-1][2]:
-        return None
+        return []
     last = _strip_field(ctx, *fields[-1][:2])
     if last[1] <= last[0]:
-        return None
+        return []
     text_last = ctx.norm[last[0]:last[1]]
     # Romaji: the trailing run of capitalised words.
     run = 0
@@ -300,18 +305,19 @@ def _name_at_end(ctx: _Context, fields: list[tuple[int, int, str]]) -> tuple[int
             and _ROMAJI_WORD.fullmatch(ctx.norm[fields[-1 - run][0]:fields[-1 - run][1]]):
         run += 1
     if run >= 2:
-        return fields[-run][0], fields[-1][1], _evidence(ctx, fields[:-run])
+        return [(fields[-run][0], fields[-1][1], _evidence(ctx, fields[:-run]))]
+    candidates = []
     if len(fields) >= 2 and not fields[-2][2] and fields[-1][0] - fields[-2][1] <= 2:
         first = _strip_field(ctx, *fields[-2][:2])
         text_first = ctx.norm[first[0]:first[1]]
         if (first[1] == fields[-2][1] and _SURNAME_SHAPE.fullmatch(text_first) and _GIVEN_SHAPE.fullmatch(text_last)
                 and not _field_kind(ctx, text_first) and not _field_kind(ctx, text_last)
                 and text_first not in NOT_NAMES and text_last not in NOT_NAMES):
-            return first[0], last[1], _evidence(ctx, fields[:-2])
-    if not (_JOINED_SHAPE.fullmatch(text_last) or _SURNAME_SHAPE.fullmatch(text_last)
-            or _FOREIGN_SHAPE.fullmatch(text_last)) or _field_kind(ctx, text_last):
-        return None
-    return last[0], last[1], _evidence(ctx, fields[:-1])
+            candidates.append((first[0], last[1], _evidence(ctx, fields[:-2])))
+    if (_JOINED_SHAPE.fullmatch(text_last) or _SURNAME_SHAPE.fullmatch(text_last)
+            or _FOREIGN_SHAPE.fullmatch(text_last)) and not _field_kind(ctx, text_last):
+        candidates.append((last[0], last[1], _evidence(ctx, fields[:-1])))
+    return candidates
 
 
 def _evidence(ctx: _Context, before: list[tuple[int, int, str]]) -> bool:
@@ -329,16 +335,28 @@ def _evidence(ctx: _Context, before: list[tuple[int, int, str]]) -> bool:
 
 # --- The rules --------------------------------------------------------------------------------------
 
-def _add(ctx: _Context, out: list[Found], start: int, end: int, reason: str) -> None:
+def _add(ctx: _Context, out: list[Found], start: int, end: int, reason: str) -> bool:
     while start < end and ctx.norm[start] in " \t":
         start += 1
     while end > start and ctx.norm[end - 1] in " \t":
         end -= 1
     if end <= start or ctx.is_blocked(start, end):
-        return
+        return False
     out.append(Found(start, end, NAME, reason))
     ctx.name_ends.add(end)
     ctx._named[start:end] = b"\x01" * (end - start)
+    return True
+
+
+def _personish_at(ctx: _Context, j: int) -> bool:
+    """_personish for the j-th word, read from the columns (the hot path)."""
+    kind = ctx.words.pos[j][2]
+    if kind != "人名" and kind != "地名":
+        return False
+    surface = ctx.words.surfaces[j]
+    if surface in ctx.places or surface in NOT_NAMES:
+        return False
+    return kind == "人名" or _reads_as_name(surface)
 
 
 def _person_run_before(ctx: _Context, end: int) -> tuple[int, int] | None:
@@ -346,27 +364,26 @@ def _person_run_before(ctx: _Context, end: int) -> tuple[int, int] | None:
     i = ctx.by_end.get(end)
     if i is None:
         return None
+    starts, ends = ctx.words.starts, ctx.words.ends
     start = None
     for j in range(i, max(-1, i - 3), -1):
-        w = ctx.words[j]
-        if not _personish(ctx, w) or (start is not None and w.end < start - 1):
+        if not _personish_at(ctx, j) or (start is not None and ends[j] < start - 1):
             break
-        start = w.start
+        start = starts[j]
     return (start, end) if start is not None else None
 
 
 def _honorific_names(ctx: _Context, out: list[Found]) -> None:
     """「鈴木さん」「北村様」「佐藤先生」「グエンさん」."""
     words = ctx.words
+    surfaces, ends = words.surfaces, words.ends
     for m in _HONORIFIC_FIND_RE.finditer(ctx.norm):
         i = ctx.by_start.get(m.start())
-        if not i or words[i].surface != m.group():
+        if not i or surfaces[i] != m.group() or m.start() - ends[i - 1] > 1:
             continue
-        prev = words[i - 1]
-        if m.start() - prev.end > 1:
-            continue
-        run = _person_run_before(ctx, prev.end)
+        run = _person_run_before(ctx, ends[i - 1])
         if run is None:
+            prev = words[i - 1]
             if prev.surface in COMMON_WORD_SURNAMES or (
                     re.fullmatch(f"{_KT}{{2,8}}", prev.surface) and prev.is_unknown):
                 run = (prev.start, prev.end)
@@ -431,30 +448,44 @@ def _word_names(ctx: _Context, out: list[Found]) -> None:
     """Where UniDic's person-name words say enough on their own: 姓 + 名 (「山田太郎」), a family name before
     a title (「田中課長」) or 「…という職員」, or after 「担当の」「〇〇課の」."""
     words, norm = ctx.words, ctx.norm
+    surfaces, starts, ends, pos = words.surfaces, words.starts, words.ends, words.pos
     for i in words.indexes_where(2, ("人名", "地名")):
-        w = words[i]
-        if not _personish(ctx, w):
+        if not _personish_at(ctx, i):
             continue
-        if w.is_surname and i + 1 < len(words) and words[i + 1].is_given_name and words[i + 1].start - w.end <= 1:
-            end = words[i + 1].end
+        start, end = starts[i], ends[i]
+        if (pos[i][3] == "姓" and pos[i][2] == "人名" and i + 1 < len(pos) and pos[i + 1][3] == "名"
+                and pos[i + 1][2] == "人名" and starts[i + 1] - end <= 1):
+            end = ends[i + 1]
             if (_followed_by_group_word(ctx, end) and not norm.startswith(_HONORIFICS, end)) \
-                    or _inside_quotes(ctx, w.start):
+                    or _inside_quotes(ctx, start):
                 continue
-            _add(ctx, out, w.start, end, "人名と思われるため（姓と名）")
-            continue
-        end = w.end
-        if norm.startswith(_TITLES_AFTER, end):
+            _add(ctx, out, start, end, "人名と思われるため（姓と名）")
+        elif norm.startswith(_TITLES_AFTER, end):
             title = next(t for t in _TITLES_AFTER if norm.startswith(t, end))
-            _add(ctx, out, w.start, end, f"人名と思われるため（後ろに「{title}」）")
+            _add(ctx, out, start, end, f"人名と思われるため（後ろに「{title}」）")
         elif _CALLED_RE.match(norm, end):
-            _add(ctx, out, w.start, end, "人名と思われるため（「…という」人）")
-        elif i >= 2 and words[i - 1].surface == "の" and words[i - 1].end == w.start:
-            before = norm[max(0, words[i - 1].start - 8):words[i - 1].start]
+            _add(ctx, out, start, end, "人名と思われるため（「…という」人）")
+        elif i >= 2 and surfaces[i - 1] == "の" and ends[i - 1] == start:
+            before = norm[max(0, starts[i - 1] - 8):starts[i - 1]]
             role = next((r for r in _ROLE_BEFORE_NO if before.endswith(r)), None)
             if role is None and before.endswith(_DEPARTMENT_END + ("長", "員")):
                 role = next(d for d in _DEPARTMENT_END + ("長", "員") if before.endswith(d))
             if role is not None:
-                _add(ctx, out, w.start, end, f"人名と思われるため（「{role}の」の後。確認してください）")
+                _add(ctx, out, start, end, f"人名と思われるため（「{role}の」の後。確認してください）")
+
+
+# Minutes and workshop notes name the speaker before a colon: 「・田中：駐輪場が足りない」.
+_SPEAKER_RE = re.compile(r"[・\-*●○■□◆◇>＞ \t]*(?P<name>[^\s:：・]{1,8}?)(?:さん|氏|委員)?[ \t]?[:：]")
+
+
+def _speaker(ctx: _Context, start: int, end: int, out: list[Found]) -> None:
+    m = _SPEAKER_RE.match(ctx.norm, start, end)
+    if m is None:
+        return
+    a, b = m.span("name")
+    run = _person_run_before(ctx, b)
+    if run is not None and run[0] == a:
+        _accept(ctx, out, a, b, 2, "発言者として書かれた名前と思われるため")
 
 
 def _is_sentence(text: str) -> bool:
@@ -505,49 +536,48 @@ def _line_names(ctx: _Context, lines: list[tuple[int, int]], out: list[Found]) -
     for k, (start, end, main, parens, sentence) in enumerate(infos):
         edge = k < first_sentence or k > last_sentence
         near_contact = bool({k - 1, k, k + 1} & contact_lines)
+        _speaker(ctx, start, end, out)
         # Labelled fields anywhere: 「氏名：山田 花子」「記録：Cグループ 田中」.
         for count, m in enumerate(_LABEL_RE.finditer(norm, start, end)):
             if count == _LABELS_PER_LINE:
                 break
             label = m.group("label")
-            colon = ":" in m.group() or "：" in m.group()
+            colon = any(c in m.group() for c in ":：・")
             if not colon and (sentence or not _LABEL_WITHOUT_COLON.fullmatch(label)):
                 continue
-            found = _name_at_end(ctx, _fields(ctx, m.end(), _value_end(norm, m.end(), end)))
-            if found:
-                _accept(ctx, out, found[0], found[1], 3, f"「{label}」の欄に書かれた名前と思われるため")
+            for found in _names_at_end(ctx, _fields(ctx, m.end(), _value_end(norm, m.end(), end))):
+                if _accept(ctx, out, found[0], found[1], 3, f"「{label}」の欄に書かれた名前と思われるため"):
+                    break
         if not sentence:
             for a, b in main:
                 if ctx.is_named(b - 1):
                     continue
-                found = _name_at_end(ctx, _fields(ctx, a, b))
-                if found:
+                for found in _names_at_end(ctx, _fields(ctx, a, b)):
                     slot = (2 if found[2] else 0) + (1 if edge else 0) + (1 if near_contact else 0)
-                    _accept(ctx, out, found[0], found[1], slot, "署名欄の名前と思われるため")
+                    if _accept(ctx, out, found[0], found[1], slot, "署名欄の名前と思われるため"):
+                        break
         elif k == len(infos) - 1 and main:
             # The end of a last line written as a sentence: 「…助かります。鈴木」.
             a, b = main[-1]
             cut = max(norm.rfind(p, max(a, b - _WINDOW), b) for p in "。．!！?？")
             if cut >= 0 and b - cut - 1 <= 24:
-                found = _name_at_end(ctx, _fields(ctx, cut + 1, b))
-                if found:
-                    _accept(ctx, out, found[0], found[1], 1 + (1 if found[2] else 0),
-                            "文末に書かれた名前と思われるため")
+                for found in _names_at_end(ctx, _fields(ctx, cut + 1, b)):
+                    if _accept(ctx, out, found[0], found[1], 1 + (1 if found[2] else 0),
+                               "文末に書かれた名前と思われるため"):
+                        break
         for a, b in parens:
             if b - a > _WINDOW:
-                continue
-            found = _name_at_end(ctx, _fields(ctx, a, b))
-            if not found:
                 continue
             opening = a - 1
             while opening > 0 and norm[opening - 1] in " \t":
                 opening -= 1
-            after_contact = opening in ctx.contact_ends
-            after_name = opening in ctx.name_ends
-            if found[0] != _skip_space(norm, a) and not found[2]:
-                continue
-            slot = (2 if found[2] or after_contact or after_name else 0) + (1 if edge or not sentence else 0)
-            _accept(ctx, out, found[0], found[1], slot, "括弧内に書かれた名前と思われるため")
+            after = opening in ctx.contact_ends or opening in ctx.name_ends
+            for found in _names_at_end(ctx, _fields(ctx, a, b)):
+                if found[0] != _skip_space(norm, a) and not found[2]:
+                    continue
+                slot = (2 if found[2] or after else 0) + (1 if edge or not sentence else 0)
+                if _accept(ctx, out, found[0], found[1], slot, "括弧内に書かれた名前と思われるため"):
+                    break
 
 
 def _skip_space(norm: str, k: int) -> int:
@@ -563,13 +593,14 @@ def _value_end(norm: str, start: int, end: int) -> int:
     return m.start() if m else stop
 
 
-def _accept(ctx: _Context, out: list[Found], start: int, end: int, slot: int, reason: str) -> None:
+def _accept(ctx: _Context, out: list[Found], start: int, end: int, slot: int, reason: str) -> bool:
+    """Add the candidate if what it says (score) and where it stands (slot) are enough together."""
     score = _name_score(ctx, start, end)
     if score <= 0 or slot + score < 3:
-        return
+        return False
     if _followed_by_group_word(ctx, end) and not ctx.norm.startswith(_HONORIFICS, end):
-        return
-    _add(ctx, out, start, end, reason)
+        return False
+    return _add(ctx, out, start, end, reason)
 
 
 def _names_before_contact(ctx: _Context, out: list[Found]) -> None:

@@ -98,6 +98,8 @@ _BUILDING_WORDS = re.compile(
     "ハイツ|コーポ|マンション|ビル|荘|レジデンス|ハウス|アパート|パレス|メゾン|コート|ヒルズ|タワー|団地|住宅|"
     "棟|寮|ハイム|プラザ|テラス|ガーデン|シティ|パーク|ヴィラ|シャトー|ドミール|グラン|ロイヤル|カーサ|フラット"
 )
+_BUILDING_NAME_RE = re.compile(f"[{KATAKANA}{KANJI}A-Za-z0-9・]+")
+_HAS_KATAKANA_RE = re.compile(f"[{KATAKANA}]")
 _NOT_BUILDING = re.compile(
     r"電話|携帯|TEL|Tel|tel|FAX|Fax|fax|メール|mail|Mail|連絡|番号|内線|[0-9]{5}|[年月日時分円人歳名件回個]$"
 )
@@ -105,8 +107,9 @@ _NOT_BUILDING = re.compile(
 _LOCATION_AFTER_RE = re.compile(
     "の?(?:付近|周辺|あたり|辺り|界隈|方面|地域|地区|エリア|一帯|公園|交差点|バス停|商店街|自治会|町会|町内会|"
     "集会所|団地|通り|駅|側|方|辺|全体|全域|内|以外)"
+    "|に(?:ある|あった|できた|建つ|新しく)|の(?:店|お店|施設|会館|センター|保育園|幼稚園|学校|病院|道路|歩道|信号|踏切|空き家)"
 )
-_ADMIN = ("都", "道", "府", "県", "市", "区", "町", "村", "郡", "丁目", "字", "大字")
+_ADMIN = ("都", "道", "府", "県", "市", "区", "町", "村", "郡", "字", "大字")
 # A municipality written before the town: 「大阪府豊中市桜の町」「三鷹市下連雀」 (searched in a short
 # window that ends where the house number starts).
 _MUNICIPALITY_RE = re.compile(
@@ -161,6 +164,15 @@ def _place_before(norm: str, end: int, places: frozenset[str], word_ending: _Wor
         word = word_ending.get(begin)
         if word is not None and word.start < step and _is_place_word(word):
             step = word.start
+        if step == begin and begin < end and norm[begin - 1] in " \t":
+            # One space between the parts: 「武蔵野市　中町　1-2-3」.
+            word = word_ending.get(begin - 1)
+            if word is not None and _is_place_word(word):
+                step = word.start
+            elif places_re is not None:
+                m = places_re.search(norm, max(0, begin - 1 - longest), begin - 1)
+                if m:
+                    step = m.start()
         if step == begin:
             break
         begin = step
@@ -190,14 +202,12 @@ def address_spans(norm: str, words: Words, places: frozenset[str]) -> list[Found
         chome_only = m.group("chome") is not None and m.end("chome") == end
         if chome_only and _LOCATION_AFTER_RE.match(norm, end):
             continue
-        building = _BUILDING_RE.match(norm, end)
+        building = None if chome_only else _BUILDING_RE.match(norm, end)
         if building and building.group("room"):
             name = building.group("name")
-            line_break = "\n" in norm[end:building.end()]
-            if not line_break and not _NOT_BUILDING.search(name + building.group("room")) and (
+            if not _NOT_BUILDING.search(name + building.group("room")) and (
                     _BUILDING_WORDS.search(name) or building.group("room").endswith("号室")
-                    or (name and re.fullmatch(f"[{KATAKANA}{KANJI}A-Za-z0-9・]+", name)
-                        and re.search(f"[{KATAKANA}]", name))):
+                    or (name and _BUILDING_NAME_RE.fullmatch(name) and _HAS_KATAKANA_RE.search(name))):
                 end = building.end()
         reason = "丁目まで書かれた住所のため" if chome_only else "番地まで書かれた住所のため"
         found.append(Found(begin, end, ADDRESS, reason))
