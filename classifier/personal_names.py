@@ -103,7 +103,8 @@ _DEPARTMENT_END = ("課", "係", "室", "部", "局", "センター", "窓口")
 _ROLE_BEFORE_NO = frozenset(
     "担当 窓口 受付 職員 係 課長 係長 部長 局長 担任 主治医 先生 友人 知人 隣 近所 会長 代表 理事 委員 "
     "委員長 店長 館長 所長 園長 校長 教頭 司会 講師 ケアマネ ケアマネジャー ヘルパー 民生委員 相談員 "
-    "同僚 上司 部下 主任".split()
+    "同僚 上司 部下 主任 夫 妻 主人 家内 息子 娘 父 母 祖父 祖母 孫 兄 姉 弟 妹 長男 長女 次男 次女 "
+    "友達 仲間 知り合い 同級生 先輩 後輩 隣人 お隣".split()
 )
 
 _WINDOW = 40  # how far back a quote may open, how long a name field or parenthesis may be
@@ -152,9 +153,13 @@ def _reads_as_name(text: str) -> bool:
     return bool(tokens) and tokens[0].is_person and all(w.is_person for w in tokens) and len(tokens) <= 3
 
 
+# 「Aさん」「Xさん」 stand for a person without naming one.
+_ANONYMOUS_RE = re.compile(r"[A-Za-z]{1,2}|[A-Z]{1,2}[0-9]?")
+
+
 def _personish(ctx: _Context, w: Word) -> bool:
     """A word UniDic reads as a person's name here, or as a place here but as a name on its own (山口)."""
-    if w.surface in ctx.places or w.surface in NOT_NAMES:
+    if w.surface in ctx.places or w.surface in NOT_NAMES or _ANONYMOUS_RE.fullmatch(w.surface):
         return False
     return w.is_person or (w.is_place and _reads_as_name(w.surface))
 
@@ -354,7 +359,7 @@ def _personish_at(ctx: _Context, j: int) -> bool:
     if kind != "人名" and kind != "地名":
         return False
     surface = ctx.words.surfaces[j]
-    if surface in ctx.places or surface in NOT_NAMES:
+    if surface in ctx.places or surface in NOT_NAMES or _ANONYMOUS_RE.fullmatch(surface):
         return False
     return kind == "人名" or _reads_as_name(surface)
 

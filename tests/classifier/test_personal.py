@@ -75,6 +75,8 @@ def test_postcodes_are_addresses_with_the_address_or_when_labelled():
     ("武蔵野市境南町1-3-5-702", "武蔵野市境南町1-3-5-702"),
     ("三鷹市下連雀3-4-5に住んでいます", "三鷹市下連雀3-4-5"),
     ("大阪府豊中市桜の町2丁目3-4", "大阪府豊中市桜の町2丁目3-4"),
+    ("住所　武蔵野市　中町　１－２－３", "武蔵野市　中町　１－２－３"),
+    ("〒180-0003\n武蔵野市吉祥寺南町1-2-3", "武蔵野市吉祥寺南町1-2-3"),
 ])
 def test_street_addresses(text, address):
     assert ("address", address) in found(text)
@@ -96,6 +98,8 @@ def test_street_addresses(text, address):
     "市民会館とコミュニティセンターの使い方",
     "市長、担当課長、委員長に伝えてください。",
     "さくら会とひまわり会の合同発表会",
+    "中町一丁目にある保育園の前",
+    "吉祥寺の 2-3 人が集まりました。",
 ])
 def test_places_facilities_titles_and_groups_are_not_masked(text):
     assert found(text) == []

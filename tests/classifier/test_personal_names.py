@@ -91,6 +91,18 @@ def test_romaji_names_in_signatures_and_name_fields(text, expected):
     assert names(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("・駐輪場が足りない\n・田島：夜間の照明も暗い\n・課題：担い手不足", ["田島"]),
+    ("祖母　菅野（昭和22年5月5日生）", ["菅野"]),
+    ("夫の健一が参加しました。", ["健一"]),
+    ("以上\n（文責・小西）", ["小西"]),
+    ("よろしくお願いします。\n田島より", ["田島"]),
+    ("以上\n記入者　井上", ["井上"]),
+])
+def test_speakers_relatives_and_sign_offs(text, expected):
+    assert names(text) == expected
+
+
 def test_a_name_at_the_very_end_of_a_one_line_message():
     assert names("集会所は使えるのかな？返事ください。鶴田") == ["鶴田"]
 
@@ -119,6 +131,10 @@ def test_a_name_right_before_contact_data():
     "第2章　協働の推進\n1. 基本施策について",
     "吉祥寺本町\n中町\n境南町",
     "ユニクロさんやコープさんにも協力してもらいたい。",
+    "Aさん、Bさんの意見をまとめました。",
+    "目的：交流\n日時：毎週土曜",
+    "（市内在住・60代・男性）",
+    "三鷹市在住 40代 女性",
 ])
 def test_look_alikes_are_not_names(text):
     assert names(text) == []
