@@ -132,7 +132,11 @@ def cmd_personal(args, stdin=None, stdout=None, stderr=None) -> int:
             continue
         spans = [{"start": s.start, "end": s.end, "kind": s.kind, "text": s.text, "reason": s.reason}
                  for s in find_personal_data(row["text"], places)]
-        stdout.write(json.dumps({"id": row.get("id"), "spans": spans}, ensure_ascii=False) + "\n")
+        answer = {"id": row.get("id"), "spans": spans}
+        try:
+            stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        except UnicodeEncodeError:  # a lone surrogate in the text: write it escaped
+            stdout.write(json.dumps(answer) + "\n")
     stdout.flush()
     return 1 if errors else 0
 

@@ -138,6 +138,8 @@ def lines(norm: str) -> list[tuple[int, int]]:
 _FORMAT = r"%m\t%f[0],%f[1],%f[2],%f[3],%s\n"
 _ARGS = f"-O '' --node-format='{_FORMAT}' --unk-format='{_FORMAT}' --eos-format='EOS\\n'"
 _local = threading.local()
+# What MeCab cannot be given: NUL ends its C string, lone surrogates cannot be encoded (read as spaces).
+_UNREADABLE_RE = re.compile("[\x00\ud800-\udfff]")
 _LETTER_RE = re.compile(r"[A-Za-z\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヶ]")
 _PIECE = 200
 _LONG_RUN_RE = re.compile(
@@ -282,7 +284,7 @@ def words(norm: str, line_spans: list[tuple[int, int]] | None = None) -> Words:
         if _LETTER_RE.search(norm, line_start, line_end) is None:
             continue
         for start, end in _analysable(norm, line_start, line_end):
-            piece = norm[start:end].replace("\x00", " ")
+            piece = _UNREADABLE_RE.sub(" ", norm[start:end])
             rows = tagger.parse(piece).split("\n")
             if rows[-1] == "EOS":  # fugashi strips the newline after it
                 rows.pop()

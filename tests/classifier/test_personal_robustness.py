@@ -123,3 +123,8 @@ def test_personal_data_after_a_long_run_is_still_found():
     spans = scan_with_timeout(text)
     assert [(s.kind, s.text) for s in spans] == [("phone", "0422-99-1234"), ("name", "上杉 正志")]
     assert spans[0].start == N + 4
+
+
+def test_characters_mecab_cannot_read_are_skipped_not_fatal():
+    text = "\ud800窓口の桐山さん\x00電話 0422-99-1234"
+    assert kinds_and_texts(text) == [("name", "桐山"), ("phone", "0422-99-1234")]
