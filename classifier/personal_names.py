@@ -576,13 +576,35 @@ def _line_names(ctx: _Context, lines: list[tuple[int, int]], out: list[Found]) -
             opening = a - 1
             while opening > 0 and norm[opening - 1] in " \t":
                 opening -= 1
-            after = opening in ctx.contact_ends or opening in ctx.name_ends
-            for found in _names_at_end(ctx, _fields(ctx, a, b)):
+            after_contact = opening in ctx.contact_ends
+            after = after_contact or opening in ctx.name_ends or norm.endswith(_SELF, 0, opening)
+            fields = _fields(ctx, a, b)
+            for found in _names_at_end(ctx, fields):
                 if found[0] != _skip_space(norm, a) and not found[2]:
                     continue
                 slot = (2 if found[2] or after else 0) + (1 if edge or not sentence else 0)
                 if _accept(ctx, out, found[0], found[1], slot, "括弧内に書かれた名前と思われるため"):
                     break
+                if after_contact and len(fields) == 1 and _contact_person(ctx, *fields[0][:2]):
+                    _add(ctx, out, fields[0][0], fields[0][1], "連絡先の後の括弧内に書かれた名前と思われるため")
+                    break
+
+
+# What people write in parentheses after a phone number or e-mail address when it is not a name.
+_CONTACT_NOTES = frozenset(
+    "自宅 携帯 代表 事務所 事務局 平日 夜間 日中 昼間 夕方 土日 休日 留守電 留守番電話 内線 担当 会社 勤務先 職場 "
+    "不在時 共用 固定 直通 受付 窓口 本部 支部 本人 家族 連絡用 緊急 緊急時 常時 随時 公開可 非公開".split()
+)
+_SELF = ("私", "わたし", "僕", "ぼく", "筆者", "小生", "本人")
+
+
+def _contact_person(ctx: _Context, start: int, end: int) -> bool:
+    """A short kanji name alone in parentheses after contact data (「（宮下）」), even where UniDic reads an
+    ordinary word; not a note on the number (「（自宅）」「（平日のみ）」)."""
+    text = ctx.norm[start:end]
+    return (re.fullmatch(f"{_K}{{2,4}}", text) is not None and text not in _CONTACT_NOTES
+            and text not in NOT_NAMES and not _field_kind(ctx, text)
+            and all(w.pos[0] == "名詞" for w in _words_over(ctx, start, end)))
 
 
 def _skip_space(norm: str, k: int) -> int:

@@ -111,6 +111,18 @@ def test_a_name_right_before_contact_data():
     assert names("問い合わせは丸岡 090-9876-5432 まで。") == ["丸岡"]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("連絡先：090-1111-2222（宮下）", ["宮下"]),
+    ("連絡先：090-1111-2222（自宅）", []),
+    ("TEL 0422-11-2222（平日のみ）", []),
+    ("mail: info@example.jp（事務局）", []),
+    ("私（竹中）は反対です。", ["竹中"]),
+    ("本件（第3章）について", []),
+])
+def test_names_in_parentheses_after_contact_data_or_after_i(text, expected):
+    assert names(text) == expected
+
+
 @pytest.mark.parametrize("text", [
     "スタッフさんがとても親切でした。",
     "ボランティアの皆さん、ありがとうございます。",
