@@ -17,6 +17,7 @@ import functools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from classifier.personal_names import name_spans
@@ -102,8 +103,10 @@ def _with_postcodes(addresses: list[Found], labelled: list[Found], bare: list[Fo
 
 def _without_overlaps(found: Iterable[Found]) -> list[Found]:
     """Keep the earliest, then longest, of overlapping spans; overlapping spans of one kind are joined."""
+    ordered = sorted(found, key=itemgetter(1), reverse=True)  # longest first among equal starts (stable)
+    ordered.sort(key=itemgetter(0))
     kept: list[Found] = []
-    for f in sorted(found, key=lambda f: (f.start, -(f.end - f.start))):
+    for f in ordered:
         if kept and f.start < kept[-1].end:
             if f.kind == kept[-1].kind and f.end > kept[-1].end:
                 kept[-1] = kept[-1]._replace(end=f.end)

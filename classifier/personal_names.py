@@ -22,6 +22,7 @@ from classifier.personal_patterns import HIRAGANA, KANJI, KATAKANA, NAME, Found
 from classifier.personal_text import Word, Words, analyse
 
 _K, _H, _KT = f"[{KANJI}]", f"[{HIRAGANA}]", f"[{KATAKANA}]"
+_KANJI_ONLY_RE = re.compile(f"{_K}+")
 _SURNAME_SHAPE = re.compile(f"{_K}{{1,4}}|{_KT}{{2,6}}|{_H}{{2,5}}")
 _GIVEN_SHAPE = re.compile(
     f"{_K}{{1,3}}|{_H}{{1,5}}|{_KT}{{1,5}}|[{HIRAGANA}{KATAKANA}]{{1,3}}子|{_K}[{HIRAGANA}]{{1,2}}"
@@ -127,12 +128,14 @@ class _Context:
             self._covered[start:end] = b"\x01" * (end - start)
         self.name_ends: set[int] = set()
         self._named = bytearray(len(norm) + 1)
+        self.adjacent: dict[int, bool] = {}  # single-field name candidates: town/role/group right before?
 
     def is_blocked(self, start: int, end: int) -> bool:
         return bool(self.blocked) and self._covered.find(1, start, end) >= 0
 
-    def is_named(self, position: int) -> bool:
-        return self._named[position] == 1
+    def is_named_all(self, start: int, end: int) -> bool:
+        """True when every character of the stretch is already in a name found."""
+        return self._named.find(0, start, end) < 0
 
     def blocked_in(self, start: int, end: int) -> list[tuple[int, int, str]]:
         """Structured spans overlapping [start, end) (they never overlap each other)."""
@@ -321,8 +324,14 @@ def _names_at_end(ctx: _Context, fields: list[tuple[int, int, str]]) -> list[tup
             candidates.append((first[0], last[1], _evidence(ctx, fields[:-2])))
     if (_JOINED_SHAPE.fullmatch(text_last) or _SURNAME_SHAPE.fullmatch(text_last)
             or _FOREIGN_SHAPE.fullmatch(text_last)) and not _field_kind(ctx, text_last):
+        ctx.adjacent[last[0]] = _adjacent_evidence(ctx, fields[:-1])
         candidates.append((last[0], last[1], _evidence(ctx, fields[:-1])))
     return candidates
+
+
+def _adjacent_evidence(ctx: _Context, before: list[tuple[int, int, str]]) -> bool:
+    """True when the field right before the name is a town, an address, a role or a group."""
+    return bool(before) and _evidence(ctx, before[-1:])
 
 
 def _evidence(ctx: _Context, before: list[tuple[int, int, str]]) -> bool:
@@ -354,18 +363,22 @@ def _add(ctx: _Context, out: list[Found], start: int, end: int, reason: str) -> 
 
 
 def _personish_at(ctx: _Context, j: int) -> bool:
-    """_personish for the j-th word, read from the columns (the hot path)."""
-    kind = ctx.words.pos[j][2]
-    if kind != "人名" and kind != "地名":
-        return False
+    """Whether the j-th word is a person's name: UniDic reads one here, or reads this noun (2 to 4 kanji)
+    as one on its own (山内, read here as an ordinary word or a place). From the columns: the hot path."""
+    pos = ctx.words.pos[j]
+    kind = pos[2]
     surface = ctx.words.surfaces[j]
-    if surface in ctx.places or surface in NOT_NAMES or _ANONYMOUS_RE.fullmatch(surface):
+    if kind == "人名":
+        return not (surface in ctx.places or surface in NOT_NAMES or _ANONYMOUS_RE.fullmatch(surface))
+    if pos[0] != "名詞" or (pos[1] != "固有名詞" and pos[1] != "普通名詞") or not 2 <= len(surface) <= 4:
         return False
-    return kind == "人名" or _reads_as_name(surface)
+    return (_KANJI_ONLY_RE.fullmatch(surface) is not None and surface not in ctx.places
+            and surface not in NOT_NAMES and _reads_as_name(surface))
 
 
 def _person_run_before(ctx: _Context, end: int) -> tuple[int, int] | None:
-    """The run of person-name words (姓, 名, at most one space between) ending at `end`."""
+    """The run of person-name words (姓, 名, at most one space between) ending at `end`; or two words
+    UniDic split in context that read as a family name together (竹 + 中)."""
     i = ctx.by_end.get(end)
     if i is None:
         return None
@@ -375,7 +388,31 @@ def _person_run_before(ctx: _Context, end: int) -> tuple[int, int] | None:
         if not _personish_at(ctx, j) or (start is not None and ends[j] < start - 1):
             break
         start = starts[j]
+    if start is None and i >= 1 and ends[i - 1] == starts[i]:
+        joined = ctx.norm[starts[i - 1]:end]
+        if 2 <= len(joined) <= 4 and _KANJI_ONLY_RE.fullmatch(joined) and joined not in ctx.places \
+                and joined not in NOT_NAMES and _reads_as_name(joined):
+            start = starts[i - 1]
     return (start, end) if start is not None else None
+
+
+def _person_run_at(ctx: _Context, begin: int) -> tuple[int, int] | None:
+    """The person's name starting at `begin`: 姓 (+ 名), or two words that read as a name together."""
+    i = ctx.by_start.get(begin)
+    if i is None:
+        return None
+    starts, ends, pos = ctx.words.starts, ctx.words.ends, ctx.words.pos
+    if _personish_at(ctx, i):
+        end = ends[i]
+        if i + 1 < len(pos) and pos[i + 1][2] == "人名" and pos[i + 1][3] == "名" and starts[i + 1] - end <= 1:
+            end = ends[i + 1]
+        return begin, end
+    if i + 1 < len(pos) and ends[i] == starts[i + 1]:
+        joined = ctx.norm[begin:ends[i + 1]]
+        if 2 <= len(joined) <= 4 and _KANJI_ONLY_RE.fullmatch(joined) and joined not in ctx.places \
+                and joined not in NOT_NAMES and _reads_as_name(joined):
+            return begin, ends[i + 1]
+    return None
 
 
 def _honorific_names(ctx: _Context, out: list[Found]) -> None:
@@ -420,11 +457,6 @@ def _introduction_names(ctx: _Context, out: list[Found]) -> None:
         if prev.end != m.start():
             continue
         run = _person_run_before(ctx, prev.end)
-        if run is None and i >= 2 and words[i - 2].end == prev.start:
-            # UniDic split a family name in context (竹 + 中): read the two words on their own.
-            joined = norm[words[i - 2].start:prev.end]
-            if re.fullmatch(f"{_K}{{2,4}}", joined) and _reads_as_name(joined) and joined not in ctx.places:
-                run = (words[i - 2].start, prev.end)
         if run is None and m.group() not in ("です", "でございます"):
             if re.fullmatch(f"{_K}{{1,4}}|{_KT}{{2,8}}", prev.surface) and prev.is_noun and not prev.is_place:
                 run = (prev.start, prev.end)
@@ -453,7 +485,7 @@ def _word_names(ctx: _Context, out: list[Found]) -> None:
     """Where UniDic's person-name words say enough on their own: 姓 + 名 (「山田太郎」), a family name before
     a title (「田中課長」) or 「…という職員」, or after 「担当の」「〇〇課の」."""
     words, norm = ctx.words, ctx.norm
-    surfaces, starts, ends, pos = words.surfaces, words.starts, words.ends, words.pos
+    starts, ends, pos = words.starts, words.ends, words.pos
     for i in words.indexes_where(2, ("人名", "地名")):
         if not _personish_at(ctx, i):
             continue
@@ -464,19 +496,31 @@ def _word_names(ctx: _Context, out: list[Found]) -> None:
             if (_followed_by_group_word(ctx, end) and not norm.startswith(_HONORIFICS, end)) \
                     or _inside_quotes(ctx, start):
                 continue
+            if i >= 1 and ends[i - 1] == start and len(words.surfaces[i - 1]) == 1 \
+                    and _reads_as_name(norm[starts[i - 1]:ends[i]]):
+                start = starts[i - 1]  # a family name UniDic split in context: 高 + 畑
             _add(ctx, out, start, end, "人名と思われるため（姓と名）")
         elif norm.startswith(_TITLES_AFTER, end):
             title = next(t for t in _TITLES_AFTER if norm.startswith(t, end))
             _add(ctx, out, start, end, f"人名と思われるため（後ろに「{title}」）")
         elif _CALLED_RE.match(norm, end):
             _add(ctx, out, start, end, "人名と思われるため（「…という」人）")
-        elif i >= 2 and surfaces[i - 1] == "の" and ends[i - 1] == start:
-            before = norm[max(0, starts[i - 1] - 8):starts[i - 1]]
-            role = next((r for r in _ROLE_BEFORE_NO if before.endswith(r)), None)
-            if role is None and before.endswith(_DEPARTMENT_END + ("長", "員")):
-                role = next(d for d in _DEPARTMENT_END + ("長", "員") if before.endswith(d))
-            if role is not None:
-                _add(ctx, out, start, end, f"人名と思われるため（「{role}の」の後。確認してください）")
+
+
+_ROLE_NO_RE = re.compile(
+    "(?P<role>" + "|".join(sorted(_ROLE_BEFORE_NO | set(_DEPARTMENT_END) | {"長", "員"}, key=len, reverse=True))
+    + ")の"
+)
+_AFTER_NAME_RE = re.compile(r"[がはにもとへをのや、。,.!！?？ \t\n)）」]|さん|様|氏|$")
+
+
+def _names_after_role(ctx: _Context, out: list[Found]) -> None:
+    """A name right after 「担当の」「窓口の」「〇〇課の」「夫の」: 「担当の田中が説明しました」."""
+    for m in _ROLE_NO_RE.finditer(ctx.norm):
+        run = _person_run_at(ctx, m.end())
+        if run is None or not _AFTER_NAME_RE.match(ctx.norm, run[1]):
+            continue
+        _add(ctx, out, run[0], run[1], f"人名と思われるため（「{m.group('role')}の」の後。確認してください）")
 
 
 # Minutes and workshop notes name the speaker before a colon: 「・田中：駐輪場が足りない」.
@@ -538,14 +582,17 @@ def _line_names(ctx: _Context, lines: list[tuple[int, int]], out: list[Found]) -
     line_starts = [info[0] for info in infos]
     contact_lines = {bisect_left(line_starts, b[0] + 1) - 1 for b in ctx.blocked if b[2] in ("phone", "email")}
 
+    labels: dict[int, list[re.Match]] = {}
+    for m in _LABEL_RE.finditer(norm):
+        labels.setdefault(bisect_left(line_starts, m.start() + 1) - 1, []).append(m)
+
     for k, (start, end, main, parens, sentence) in enumerate(infos):
         edge = k < first_sentence or k > last_sentence
         near_contact = bool({k - 1, k, k + 1} & contact_lines)
-        _speaker(ctx, start, end, out)
+        if norm.find(":", start, end) >= 0 or norm.find("：", start, end) >= 0:
+            _speaker(ctx, start, end, out)
         # Labelled fields anywhere: 「氏名：山田 花子」「記録：Cグループ 田中」.
-        for count, m in enumerate(_LABEL_RE.finditer(norm, start, end)):
-            if count == _LABELS_PER_LINE:
-                break
+        for m in labels.get(k, [])[:_LABELS_PER_LINE]:
             label = m.group("label")
             colon = any(c in m.group() for c in ":：・")
             if not colon and (sentence or not _LABEL_WITHOUT_COLON.fullmatch(label)):
@@ -555,9 +602,11 @@ def _line_names(ctx: _Context, lines: list[tuple[int, int]], out: list[Found]) -
                     break
         if not sentence:
             for a, b in main:
-                if ctx.is_named(b - 1):
-                    continue
+                if ctx.is_named_all(_skip_space(norm, a), _strip_end(norm, b)):
+                    continue  # the whole line is a name found already
                 for found in _names_at_end(ctx, _fields(ctx, a, b)):
+                    if ctx.is_named_all(found[0], found[1]):
+                        break
                     slot = (2 if found[2] else 0) + (1 if edge else 0) + (1 if near_contact else 0)
                     if _accept(ctx, out, found[0], found[1], slot, "署名欄の名前と思われるため"):
                         break
@@ -603,8 +652,15 @@ def _contact_person(ctx: _Context, start: int, end: int) -> bool:
     ordinary word; not a note on the number (「（自宅）」「（平日のみ）」)."""
     text = ctx.norm[start:end]
     return (re.fullmatch(f"{_K}{{2,4}}", text) is not None and text not in _CONTACT_NOTES
+            and set(text) <= SURNAME_KANJI
             and text not in NOT_NAMES and not _field_kind(ctx, text)
             and all(w.pos[0] == "名詞" for w in _words_over(ctx, start, end)))
+
+
+def _strip_end(norm: str, k: int) -> int:
+    while k > 0 and norm[k - 1] in " \t":
+        k -= 1
+    return k
 
 
 def _skip_space(norm: str, k: int) -> int:
@@ -620,11 +676,50 @@ def _value_end(norm: str, start: int, end: int) -> int:
     return m.start() if m else stop
 
 
+# Ordinary words that end a signature line without being a name.
+_NOT_SURNAMES = frozenset(
+    "商店街 駅前 地域 地区 周辺 近隣 近所 在住 在勤 在学 出身 全体 北部 南部 東部 西部 中部 方面 一帯 界隈 有志 住民 "
+    "市民 町民 区民 家族 夫婦 親子 世帯 高齢者 利用者 参加者 保護者 主婦 主夫 学生 会社員 公務員 自営業 無職 一同 "
+    "有職 年金 退職者 子育て 親 父 母 祖父 祖母 本人 代理 代筆 同上 匿名 無記名 以上 敬具 草々 乱筆 失礼 感謝 "
+    "要望 意見 提案 質問 賛成 反対 追記 補足 備考 男性 女性 男子 女子 性別 年代 年齢 職業 自宅 携帯 勤務先 職場 "
+    "会社 学校 大学 病院 施設 役所 市役所 地元 当地 当方 小生 筆者 私 拙宅 宛先 御中 各位 殿 様".split()
+) | _CONTACT_NOTES
+
+
+# Kanji that family names are commonly written with (nature, places, directions, numbers, good-luck
+# words); an ordinary word written only with them may be a family name (内海, 宮内), 福祉 or 防災 may not.
+SURNAME_KANJI = frozenset(
+    "山田川野村木林森井上中下原島嶋本藤橋石松竹梅桜杉柳谷沢澤岡崎﨑部宮内海浜濱浦江池沼水泉滝瀬岸堀堤坂峰峯岩土"
+    "地畑畠稲米麦葉花草菊萩芦荻茂笹桐栗柴桑榎樋槙楠椎柏檜菅蒲蓮荒新古今大小高長広浅深東西南北前後左右奥口入出門"
+    "戸屋家寺社神殿城館関所里郷町市国州条道路津港舟船渡越丘台窪久保羽鳥鶴鷹鷲鴨鹿馬牛猪熊犬亀龍竜虎金銀鉄玉宝"
+    "白黒赤青緑紫黄一二三四五六七八九十百千万吉福寿喜富幸栄永安平和正清真春夏秋冬日月星朝明光雲雪風斎斉齋佐伊"
+    "加河阿須宇尾岳根元末友有太丸角方辺邊望若早遠近綾織服増相武文名勝宗徳義信成忠孝美恵桂香芳坊沖浪湊潟磯淵渕"
+    "溝垣塚塩砂灘洲堺境坪園苑樹枝柿桃杏梨欅楢槻椿樫柚棚菱蔵倉庄荘牧場矢弓谷溝畔針梶舘及能乃之見目"
+)
+
+
+def _word_surname(text: str) -> bool:
+    """A 2- or 3-kanji family name that UniDic reads as one ordinary word (内海, 宮内): only where the
+    place in the letter is strong (a town or role right before it, at the end of the letter)."""
+    if not re.fullmatch(f"{_K}{{2,3}}", text) or text in _NOT_SURNAMES or text in NOT_NAMES \
+            or not set(text) <= SURNAME_KANJI:
+        return False
+    tokens = analyse(text)
+    return len(tokens) == 1 and tokens[0].is_common_noun and tokens[0].pos[2] == "一般"
+
+
 def _accept(ctx: _Context, out: list[Found], start: int, end: int, slot: int, reason: str) -> bool:
     """Add the candidate if what it says (score) and where it stands (slot) are enough together."""
     score = _name_score(ctx, start, end)
+    if score == 0 and slot >= 3 and ctx.adjacent.get(start) and _word_surname(ctx.norm[start:end]):
+        score = 1
     if score <= 0 or slot + score < 3:
         return False
+    if slot < 2:
+        # Where only the position speaks for a name, a given name alone (明, 健) is an ordinary word.
+        tokens = analyse(ctx.norm[start:end])
+        if len(tokens) == 1 and tokens[0].is_given_name and len(tokens[0].surface) == 1:
+            return False
     if _followed_by_group_word(ctx, end) and not ctx.norm.startswith(_HONORIFICS, end):
         return False
     return _add(ctx, out, start, end, reason)
@@ -671,6 +766,7 @@ def name_spans(norm: str, words: Words, lines: list[tuple[int, int]], places: Co
     _honorific_names(ctx, out)
     _introduction_names(ctx, out)
     _word_names(ctx, out)
+    _names_after_role(ctx, out)
     _names_before_contact(ctx, out)
     _line_names(ctx, lines, out)
     _names_after_names(ctx, out)

@@ -103,6 +103,20 @@ def test_speakers_relatives_and_sign_offs(text, expected):
     assert names(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("以上\n（境　内海）", ["内海"]),
+    ("以上\n代表　内海", ["内海"]),
+    ("以上\n（中町　福祉）", []),
+    ("以上\n（八幡町　事務所）", []),
+    ("以上\n桜堤　住民一同", []),
+    ("問い合わせは山内 090-2222-3333まで", ["山内"]),
+    ("担当の竹中に相談しました。", ["竹中"]),
+    ("以上\n中町在住　高畑健一（八十歳）", ["高畑健一"]),
+])
+def test_family_names_that_unidic_reads_as_words_or_places(text, expected):
+    assert names(text) == expected
+
+
 def test_a_name_at_the_very_end_of_a_one_line_message():
     assert names("集会所は使えるのかな？返事ください。鶴田") == ["鶴田"]
 
