@@ -14,25 +14,31 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+## A random SECRET_KEY, made once and kept (used when the environment sets none); never committed
+instance/secret_key:
+	@mkdir -p instance
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+	@echo "Created $@ (a random SECRET_KEY for this machine)"
+
 node_modules/axe-core/axe.min.js: package.json
 	@if command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; \
 	else echo "npm not found: accessibility checks in browser tests will be skipped"; fi
 
 ## Set up, initialise the embedded SQLite database and serve on http://$(HOST):$(PORT)
-run: $(VENV)/.installed
+run: $(VENV)/.installed instance/secret_key
 	$(BIN)/flask init --create-admin admin
 	@echo "Serving on http://$(HOST):$(PORT)  (staff login: http://$(HOST):$(PORT)/auth/login)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## Like run, with ~200 sample opinions (reviewed, answered, approved, results published) and demo accounts
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed instance/secret_key
 	$(BIN)/flask init --create-admin admin
 	$(BIN)/flask load-demo
 	@echo "Serving on http://$(HOST):$(PORT)  (results: /results, staff login: /auth/login)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## Production-style server (gunicorn, 2 workers); set SECRET_KEY and COMMENT_PORTAL_ENV=production
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed instance/secret_key
 	$(BIN)/flask init
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) wsgi:app
 

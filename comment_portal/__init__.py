@@ -12,6 +12,8 @@ from . import config as default_config
 from .extensions import cache, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# A random SECRET_KEY kept in the instance folder by `make run` (used when none is configured).
+SECRET_KEY_FILE = "secret_key"
 
 
 class InsecureConfigError(RuntimeError):
@@ -47,6 +49,8 @@ def _configure(app: Flask, test_config: dict | None) -> None:
         if os.environ.get(env):
             app.config[key] = os.environ[env]
     app.config.from_prefixed_env("COMMENT_PORTAL")
+    if app.config.get("SECRET_KEY") == default_config.DEFAULT_SECRET_KEY:
+        app.config["SECRET_KEY"] = _instance_secret(app) or default_config.DEFAULT_SECRET_KEY
     if test_config:
         app.config.from_mapping(test_config)
     if app.config["REDIS_URL"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
@@ -91,13 +95,26 @@ def _engine_options(app: Flask) -> None:
         options.setdefault("pool_pre_ping", True)
 
 
-def _harden_for_production(app: Flask) -> None:
+def _instance_secret(app: Flask) -> str | None:
+    """The key `make run` keeps in instance/secret_key (created once, reused), if there is one."""
+    path = Path(app.instance_path) / SECRET_KEY_FILE
+    return (path.read_text(encoding="ascii").strip() or None) if path.is_file() else None
+
+
+def require_secret_key(app: Flask) -> None:
+    """Refuse a missing, default or short SECRET_KEY (anyone who knows it can forge a sign-in)."""
     secret = app.config.get("SECRET_KEY") or ""
     if secret == default_config.DEFAULT_SECRET_KEY or len(secret) < 32:
         raise InsecureConfigError(
-            "SECRET_KEY is missing, the development default, or shorter than 32 characters; "
-            "set a long random SECRET_KEY (python -c 'import secrets; print(secrets.token_hex(32))')"
+            "SECRET_KEY is missing, the development default, or shorter than 32 characters: anyone who "
+            "knows it can forge a staff sign-in. Set a long random SECRET_KEY in the environment "
+            "(python3 -c 'import secrets; print(secrets.token_hex(32))'), or let `make instance/secret_key` "
+            "(part of `make run` and `make serve`) create a random one in the instance folder."
         )
+
+
+def _harden_for_production(app: Flask) -> None:
+    require_secret_key(app)
     if app.debug:
         raise InsecureConfigError("debug mode must be off in production")
     app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
