@@ -84,10 +84,12 @@ _SEP_HOUSE = rf"(?:番地の?|番の?|号の?|の|{_D})"
 _HOUSE = rf"{_P}(?:[ \t]?{_SEP_HOUSE}[ \t]?{_P}){{0,4}}(?:番地|番|号室|号)?"
 _CHOME = rf"{_P}[ \t]?丁目"
 # A district number (丁目), or house numbers with at least two parts or a 番地/番.
+# Numbers followed by a counter are a count or a range (「吉祥寺2-3人」「5-10分」), not a house number.
+_NOT_HOUSE_AFTER = "(?![0-9一二三四五六七八九十〇人分年月日時回個件名歳才円万割%％位倍度章節頁台本枚冊週ヶか箇カ〜~])"
 _ADDRESS_TAIL_RE = re.compile(
-    rf"(?<![0-9{DASH}])(?:(?P<chome>{_CHOME})(?:[ \t]?{_HOUSE})?"
-    rf"|{_P}(?:{_SEP_HOUSE}{_P}){{1,4}}(?:番地|番|号室|号)?"
-    rf"|{_P}(?:番地|番)(?:[ \t]?{_P}号?)?)"
+    rf"(?<![0-9{DASH}])(?:(?P<chome>{_CHOME})(?:[ \t]?{_HOUSE}{_NOT_HOUSE_AFTER})?"
+    rf"|{_P}(?:{_SEP_HOUSE}{_P}){{1,4}}(?:番地|番|号室|号)?{_NOT_HOUSE_AFTER}"
+    rf"|{_P}(?:番地|番)(?:[ \t]?{_P}号?)?{_NOT_HOUSE_AFTER})"
 )
 _BUILDING_RE = re.compile(
     rf"[ \t]{{0,2}}(?P<name>[^\s、。,，:：;；()（）「」『』【】<>\[\]]{{0,24}}?)[ \t]?"
@@ -114,7 +116,7 @@ _ADMIN = ("都", "道", "府", "県", "市", "区", "町", "村", "郡", "字", 
 # window that ends where the house number starts).
 _MUNICIPALITY_RE = re.compile(
     f"(?:[{KANJI}]{{1,4}}(?:都|道|府|県))?(?:[{KANJI}]{{1,6}}?(?:市|区|郡|町|村)){{1,2}}"
-    f"(?:[{KANJI}ヶケノ]|(?<=[{KANJI}])[のが](?=[{KANJI}])){{0,6}}$"
+    f"[{KANJI}{HIRAGANA}{KATAKANA}ヶケノ・]{{0,8}}$"
 )
 _TOWN_SUFFIX = tuple("町村区市郡")
 
@@ -145,10 +147,17 @@ class _WordEnding:
         return None if i is None else self.words[i]
 
 
+_ERAS = ("明治", "大正", "昭和", "平成", "令和")
+_DIRECTIONS = "上下東西南北新元本中"
+
+
 def _is_place_word(word: Word) -> bool:
+    """A word that can be part of a place name before a house number: a place, an administrative unit,
+    a noun ending in 町/村/区/市, or another proper noun (UniDic reads some towns as names: 下連雀)."""
     return word.is_place or word.surface in _ADMIN or (
         word.is_noun and len(word.surface) > 1 and word.surface.endswith(_TOWN_SUFFIX)
-        and _KANJI_RE.fullmatch(word.surface) is not None)
+        and _KANJI_RE.fullmatch(word.surface) is not None) or (
+        word.is_proper_noun and len(word.surface) > 1 and word.surface not in _ERAS)
 
 
 def _place_before(norm: str, end: int, places: frozenset[str], word_ending: _WordEnding) -> int | None:
@@ -173,6 +182,13 @@ def _place_before(norm: str, end: int, places: frozenset[str], word_ending: _Wor
                 m = places_re.search(norm, max(0, begin - 1 - longest), begin - 1)
                 if m:
                     step = m.start()
+        if step == begin and begin > 0 and norm[begin - 1] in _DIRECTIONS:
+            # 「西荻北」「上石神井」: a direction or 上/下/新 joined to a place name.
+            before = word_ending.get(begin - 1)
+            if before is not None and _is_place_word(before):
+                step = before.start
+            elif begin < end and (begin == 1 or not _KANJI_RE.match(norm, begin - 2)):
+                step = begin - 1
         if step == begin:
             break
         begin = step

@@ -77,6 +77,10 @@ def test_postcodes_are_addresses_with_the_address_or_when_labelled():
     ("大阪府豊中市桜の町2丁目3-4", "大阪府豊中市桜の町2丁目3-4"),
     ("住所　武蔵野市　中町　１－２－３", "武蔵野市　中町　１－２－３"),
     ("〒180-0003\n武蔵野市吉祥寺南町1-2-3", "武蔵野市吉祥寺南町1-2-3"),
+    ("私は西東京市ひばりが丘1-13-10在住です", "西東京市ひばりが丘1-13-10"),
+    ("自宅（上石神井三丁目17番地）まで", "上石神井三丁目17番地"),
+    ("西荻北4-8-6-336に住んでいます。", "西荻北4-8-6-336"),
+    ("以上\n下連雀3丁目6番14号\n山田 一郎", "下連雀3丁目6番14号"),
 ])
 def test_street_addresses(text, address):
     assert ("address", address) in found(text)
@@ -100,6 +104,9 @@ def test_street_addresses(text, address):
     "さくら会とひまわり会の合同発表会",
     "中町一丁目にある保育園の前",
     "吉祥寺の 2-3 人が集まりました。",
+    "吉祥寺2-3人で集まりました。",
+    "三鷹5-10分のところです。",
+    "令和3-4年度の計画",
 ])
 def test_places_facilities_titles_and_groups_are_not_masked(text):
     assert found(text) == []
