@@ -1,4 +1,4 @@
-"""flask commands: init, load-consultation, set-period, create-user, reclassify, scan-personal-data, load-demo."""
+"""flask commands: init, create-user, unlock, reclassify, scan-personal-data, load-demo and the rest."""
 
 import os
 import secrets
@@ -14,6 +14,9 @@ from sqlalchemy import select
 import classifier
 
 from . import background, backups, demo, personal_scan, privacy, suggestions
+from .audit import record
+from .auth import signin
+from .auth.passwords import password_problem
 from .consultations import (
     DEFAULT_CONSULTATION,
     ConsultationError,
@@ -41,7 +44,7 @@ def reported_as_cli_error(*errors: type[Exception]):
 def register(app: Flask) -> None:
     for command in (init, load_consultation_command, set_period_command, create_user, reclassify,
                     retrain, activate_model, list_models, backup_command, restore_command,
-                    purge_personal_data_command, load_demo, scan_personal_data):
+                    purge_personal_data_command, load_demo, scan_personal_data, unlock_command):
         app.cli.add_command(command)
 
 
@@ -121,14 +124,30 @@ def create_user(login: str, role: str) -> None:
     password = os.environ.get("COMMENT_PORTAL_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
-    if len(password) < 10:
-        raise click.ClickException("the password must have at least 10 characters")
+    problem = password_problem(password, login)
+    if problem:
+        raise click.ClickException(f"this password may not be used: {problem}")
     user = db.session.scalar(select(User).filter_by(login=login)) or User(login=login)
     user.role, user.active = Role(role), True
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    unlocked = signin.unlock(user)  # a new password is a fresh start
     db.session.commit()
-    click.echo(f"User {login} ({role}) saved.")
+    click.echo(f"User {login} ({role}) saved." + (" Its sign-in locks were cleared." if unlocked else ""))
+
+
+@click.command("unlock")
+@click.argument("login")
+def unlock_command(login: str) -> None:
+    """Clear the sign-in lock-out of an account (every client address), e.g. after the owner called."""
+    user = db.session.scalar(select(User).filter_by(login=login))
+    if user is None:
+        raise click.ClickException(f"no account '{login}'")
+    removed = signin.unlock(user)
+    record(None, "user.unlock", user, None, {"locks_cleared": removed})
+    db.session.commit()
+    click.echo(f"Account '{login}': {removed} lock(s) or failure count(s) cleared.")
 
 
 @click.command("reclassify")

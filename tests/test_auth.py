@@ -1,11 +1,14 @@
 """Accounts: created from the command line, hashed, signed in at /auth/login."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from comment_portal import InsecureConfigError, create_app
 from comment_portal.extensions import db
-from comment_portal.models import Role, User
+from comment_portal.models import AuditEvent, LoginLock, Role, User, utcnow
+from tests.conftest import dispose_engines, make_app, reset_database
 from tests.factories import create_user, hidden_value, login
 
 
@@ -28,10 +31,15 @@ def test_create_user_prompts_for_the_password(app, monkeypatch):
     assert db.session.scalar(select(User).filter_by(login="iinkai")).check_password("prompted password")
 
 
-def test_create_user_refuses_a_short_password(app, monkeypatch):
-    monkeypatch.setenv("COMMENT_PORTAL_PASSWORD", "short")
-    result = app.test_cli_runner().invoke(args=["create-user", "x", "--role", "admin"])
-    assert result.exit_code != 0 and "at least 10" in result.output
+@pytest.mark.parametrize(("password", "reason"), [
+    ("short", "12文字以上"), ("password1234", "推測されやすい"), ("aaaaaaaaaaaaaaaa", "推測されやすい"),
+    ("abcabcabcabcabc", "推測されやすい"), ("123456789012", "推測されやすい"), ("qwertyuiop12", "推測されやすい"),
+    ("kumikokumiko", "推測されやすい"), ("musashino123", "推測されやすい"),
+])
+def test_create_user_refuses_a_short_common_or_repeated_password(app, monkeypatch, password, reason):
+    monkeypatch.setenv("COMMENT_PORTAL_PASSWORD", password)
+    result = app.test_cli_runner().invoke(args=["create-user", "kumiko", "--role", "admin"])
+    assert result.exit_code != 0 and reason in result.output
     assert db.session.scalar(select(User)) is None
 
 
@@ -115,25 +123,90 @@ def test_production_with_a_strong_secret_uses_secure_cookies(monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_repeated_failures_lock_the_account_for_a_while(client, app):
-    from datetime import timedelta
-
-    from comment_portal.models import AuditEvent, utcnow
-
+def test_a_lock_answers_like_a_wrong_password_and_does_not_extend(client, app):
     user_id = create_user("suzuki", Role.STAFF).id
-    for _ in range(app.config["LOGIN_LOCKOUT_THRESHOLD"]):
+    wrong = login(client, "suzuki", "wrong password!")
+    for _ in range(app.config["LOGIN_LOCKOUT_THRESHOLD"] - 1):
         assert login(client, "suzuki", "wrong password!").status_code == 401
-    locked = login(client, "suzuki")
-    assert locked.status_code == 401 and "一時的にロックされています" in locked.get_data(as_text=True)
+    [lock] = db.session.scalars(select(LoginLock).filter_by(user_id=user_id))
+    locked_until = lock.locked_until
+    assert locked_until is not None
+    # During the lock the right password gets exactly the wrong-password answer: it confirms nothing.
+    right = login(client, "suzuki")
+    assert right.status_code == wrong.status_code == 401
+    assert flashed(right) == flashed(wrong) and "ロック" not in right.get_data(as_text=True)
     assert client.get("/auth/account").status_code == 302
+    for _ in range(10):  # attempts during the lock neither count nor push its end further
+        login(client, "suzuki", "wrong password!")
+    db.session.expire_all()
+    [lock] = db.session.scalars(select(LoginLock).filter_by(user_id=user_id))
+    assert lock.locked_until == locked_until and lock.failures == 0
     assert [e.action for e in db.session.scalars(select(AuditEvent))] == ["user.locked"]
-    # Someone without the password learns nothing about the lock.
-    guess = login(client, "suzuki", "another guess!!")
-    assert "ロックされています" not in guess.get_data(as_text=True)
-    user = db.session.get(User, user_id)
-    user.locked_until = utcnow() - timedelta(seconds=1)
+    lock.locked_until = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert login(client, "suzuki").status_code == 302
+    assert db.session.scalar(select(LoginLock)) is None
+
+
+def test_a_guesser_locks_out_their_own_address_not_the_owner(tmp_path, model_dir):
+    app = make_app(tmp_path)
+    with app.app_context():
+        reset_database(model_dir)
+        create_user("suzuki", Role.STAFF)
+        guesser = app.test_client()
+        guesser.environ_base["REMOTE_ADDR"] = "127.0.0.66"
+        for _ in range(app.config["LOGIN_LOCKOUT_THRESHOLD"] * 3):
+            assert login(guesser, "suzuki", "wrong password!").status_code == 401
+        owner = app.test_client()
+        owner.environ_base["REMOTE_ADDR"] = "127.0.0.7"
+        assert login(owner, "suzuki").status_code == 302
+        assert login(guesser, "suzuki").status_code == 401
+        db.session.remove()
+        db.drop_all()
+        dispose_engines()
+
+
+def test_unlock_and_a_password_reset_clear_the_lock(client, app, monkeypatch):
+    create_user("suzuki", Role.STAFF)
+    runner = app.test_cli_runner()
+    for _ in range(app.config["LOGIN_LOCKOUT_THRESHOLD"]):
+        login(client, "suzuki", "wrong password!")
+    assert login(client, "suzuki").status_code == 401
+    result = runner.invoke(args=["unlock", "suzuki"])
+    assert result.exit_code == 0 and "1 lock(s)" in result.output, result.output
+    assert login(client, "suzuki").status_code == 302
+    client.post("/auth/logout", data={"csrf_token": hidden_value(client.get("/auth/account").get_data(as_text=True),
+                                                                  "csrf_token")})
+    for _ in range(app.config["LOGIN_LOCKOUT_THRESHOLD"]):
+        login(client, "suzuki", "wrong password!")
+    monkeypatch.setenv("COMMENT_PORTAL_PASSWORD", "a brand new long passphrase")
+    result = runner.invoke(args=["create-user", "suzuki", "--role", "staff"])
+    assert result.exit_code == 0 and "locks were cleared" in result.output, result.output
+    assert login(client, "suzuki", "a brand new long passphrase").status_code == 302
+    assert [e.action for e in db.session.scalars(select(AuditEvent))] == ["user.locked", "user.unlock", "user.locked"]
+    assert runner.invoke(args=["unlock", "nobody"]).exit_code != 0
+
+
+def test_every_failure_costs_one_password_hash_check(client, app, monkeypatch):
+    """Unknown, inactive, locked and known logins take the same time: each checks exactly one hash."""
+    import comment_portal.auth.signin as signin_module
+
+    checked = []
+    real = signin_module.check_password_hash
+    monkeypatch.setattr(signin_module, "check_password_hash", lambda h, p: checked.append(h) or real(h, p))
+    create_user("suzuki", Role.STAFF)
+    inactive = create_user("taishoku", Role.STAFF)
+    inactive.active = False
+    db.session.commit()
+    for name in ("nobody", "taishoku", "suzuki"):
+        login(client, name, "wrong password!")
+    assert len(checked) == 3 and all(h.startswith(("scrypt:", "pbkdf2:")) for h in checked)
+
+
+def flashed(response) -> str:
+    html = response.get_data(as_text=True)
+    start = html.index('class="notice notice-error"')
+    return html[start:html.index("</div>", start)]
 
 
 def test_a_success_resets_the_failure_count(client, app):

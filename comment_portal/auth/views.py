@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
 from ..models import Role, User
+from ..security import client_ip_hash
 from ..templating import home_endpoint
 from .decorators import role_required
 from .forms import LoginForm
@@ -27,10 +28,7 @@ def load_user(user_id: str) -> User | None:
 
 FAILED_MESSAGE = (
     "ログインIDまたはパスワードが正しくありません。続けて間違えると、しばらくログインできなくなります。"
-)
-LOCKED_MESSAGE = (
-    "ログインに続けて失敗したため、このアカウントは一時的にロックされています。"
-    "しばらく時間をおいてから、もう一度お試しください。"
+    "パスワードが分からないときは、システム管理者に再設定を依頼してください。"
 )
 
 
@@ -51,13 +49,14 @@ def safe_next(target: str | None) -> str | None:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        attempt = authenticate(form.login.data, form.password.data)
-        if attempt.user is not None:
+        user = authenticate(form.login.data, form.password.data, client_ip_hash())
+        if user is not None:
             session.clear()  # a fresh session on sign-in: no fixation
-            login_user(attempt.user)
+            login_user(user)
             session.permanent = True
-            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(attempt.user.role)))
-        flash(LOCKED_MESSAGE if attempt.locked else FAILED_MESSAGE, "error")
+            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user.role)))
+        # The one failure answer, whatever went wrong (lock included): it must not confirm a guess.
+        flash(FAILED_MESSAGE, "error")
         return render_template("auth/login.html", form=form), 401
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status

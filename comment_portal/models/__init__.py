@@ -1,6 +1,6 @@
 """Typed SQLAlchemy models (one module per area; import them from here)."""
 
-from .accounts import AuditEvent, ModelVersion, User
+from .accounts import AuditEvent, LoginLock, ModelVersion, User
 from .base import (
     OUTCOME_LABELS,
     AnswerStatus,
@@ -20,6 +20,6 @@ from .review import Answer, Redaction
 
 __all__ = [
     "OUTCOME_LABELS", "Answer", "AnswerStatus", "AuditEvent", "Channel", "Comment", "CommentStatus",
-    "Consultation", "ExclusionReason", "ModelVersion", "Outcome", "PeriodState", "Policy", "Redaction",
+    "Consultation", "ExclusionReason", "LoginLock", "ModelVersion", "Outcome", "PeriodState", "Policy", "Redaction",
     "RedactionStatus", "Role", "Section", "Submission", "Suggestion", "UTCDateTime", "User", "utcnow",
 ]
