@@ -46,7 +46,7 @@ def connect():
         else:
             _connection = sqlite3.connect(DATABASE, timeout=15, isolation_level=None)
             # The same pragmas as the portal (comment_portal/database.py).
-            for pragma in ("journal_mode=WAL", "busy_timeout=15000", "synchronous=NORMAL"):
+            for pragma in ("journal_mode=WAL", "busy_timeout=15000", "synchronous=FULL"):
                 _connection.execute(f"PRAGMA {pragma}")
     return _connection
 

@@ -73,7 +73,9 @@ def _sqlite_pragmas(timeout_ms: int):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: in WAL mode each commit reaches the disk before the resident is shown a receipt; NORMAL
+        # could lose the last commits to a power cut. It costs ~0.15 ms a commit (docs/benchmarks.md).
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
     return on_connect
