@@ -1,10 +1,14 @@
 """Engine settings that depend on the database kind; ending transactions when the database is gone."""
 
 import logging
+import unicodedata
 
 from flask import Flask, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import Text
 
 from .extensions import db
 
@@ -77,5 +81,27 @@ def _sqlite_pragmas(timeout_ms: int):
         # could lose the last commits to a power cut. It costs ~0.15 ms a commit (docs/benchmarks.md).
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+        dbapi_connection.create_function("nfkc", 1, _nfkc, deterministic=True)
 
     return on_connect
+
+
+class nfkc(FunctionElement):  # noqa: N801 - named like the SQL function it stands for
+    """NFKC of a text column (ｶﾀｶﾅ = カタカナ, ＡＢＣ = ABC), for searches that match what people type."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(nfkc)
+def _nfkc_sqlite(element, compiler, **kw) -> str:
+    return f"nfkc({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(nfkc, "postgresql")
+def _nfkc_postgresql(element, compiler, **kw) -> str:
+    return f"normalize({compiler.process(element.clauses, **kw)}, NFKC)"
+
+
+def _nfkc(value):
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value

@@ -1,5 +1,6 @@
 """Base form and validators shared by every form: input normalised once, Japanese messages."""
 
+import re
 import unicodedata
 from urllib.parse import unquote_to_bytes
 
@@ -13,11 +14,59 @@ ALLOWED_CONTROLS = {"\n", "\t"}
 REJECTED_CHARACTERS = {"\ufffd", "\ufffe", "\uffff"}
 
 
+_ZWJ, _BLACK_FLAG = "\u200d", "\U0001f3f4"
+
+
+def _is_pictograph(char: str) -> bool:
+    """Emoji and their modifiers (what a zero-width joiner may join)."""
+    code = ord(char)
+    return (0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF or code == 0xFE0F
+            or unicodedata.category(char) == "So")
+
+
+def _is_invisible(text: str, index: int) -> bool:
+    """Format and private-use characters that hide or reorder text (bidi controls, zero-width, tags…).
+
+    Kept: a zero-width joiner inside an emoji sequence, tag characters of a flag (🏴 + tags), and
+    variation selectors (they are not format characters), which choose a 異体字 or an emoji style.
+    """
+    char = text[index]
+    category = unicodedata.category(char)
+    if category == "Co":
+        return True
+    if category != "Cf":
+        return False
+    if char == _ZWJ:
+        return not (0 < index < len(text) - 1 and _is_pictograph(text[index - 1]) and _is_pictograph(text[index + 1]))
+    if 0xE0000 <= ord(char) <= 0xE007F:
+        start = index
+        while start > 0 and 0xE0000 <= ord(text[start - 1]) <= 0xE007F:
+            start -= 1
+        return not (start > 0 and text[start - 1] == _BLACK_FLAG)
+    return True
+
+
+# Every format (Cf) and private-use (Co) character of Unicode 15, to skip the per-character check
+# for the texts that have none (nearly all of them).
+_MAYBE_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f\ue000-\uf8ff\U000f0000-\U0010ffff]"
+)
+
+
+def remove_invisible(text: str) -> str:
+    """The text without the characters _is_invisible finds."""
+    if text.isascii() or not _MAYBE_INVISIBLE.search(text):
+        return text
+    return "".join(char for i, char in enumerate(text) if not _is_invisible(text, i))
+
+
 def normalise_text(value):
-    """Unify line breaks and strip surrounding white space; leave the words as typed."""
+    """Unify line breaks, drop invisible format characters, strip surrounding white space; words as typed."""
     if not isinstance(value, str):
         return value
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return remove_invisible(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 class BaseForm(FlaskForm):
@@ -25,6 +74,15 @@ class BaseForm(FlaskForm):
         def bind_field(self, form, unbound_field, options):
             options["filters"] = [*options.get("filters", ()), normalise_text]
             return unbound_field.bind(form=form, **options)
+
+    def invisible_characters_removed(self) -> int:
+        """How many invisible characters normalise_text took out of what was posted (to tell the person)."""
+        removed = 0
+        for field in self:
+            raw = field.raw_data[0] if getattr(field, "raw_data", None) else None
+            if isinstance(raw, str) and not raw.isascii() and _MAYBE_INVISIBLE.search(raw):
+                removed += sum(_is_invisible(raw, i) for i in range(len(raw)))
+        return removed
 
 
 def has_forbidden_characters(text: str) -> bool:

@@ -22,13 +22,27 @@ class DatabaseIdConverter(IntegerConverter):
 
 
 def register(app: Flask) -> None:
-    app.before_request(_refuse_nul_in_url)
+    app.before_request(_refuse_odd_requests)
     app.after_request(_set_headers)
 
 
-def _refuse_nul_in_url():
-    # PostgreSQL refuses NUL in text parameters, so a %00 in a lookup would surface as a database error.
-    if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+def has_control_characters(text: str) -> bool:
+    """C0 controls (NUL, CR, LF…) and DEL: never part of a path or a query a person wrote."""
+    return any(ord(char) < 0x20 or ord(char) == 0x7F for char in text)
+
+
+def _refuse_odd_requests():
+    """A polite 400 for what no page of ours sends: control characters in the URL, files in a form.
+
+    PostgreSQL refuses NUL in text parameters, and a CR/LF in ?next= would reach a Location header:
+    both used to surface as server errors. No form here takes a file, so a file part is refused
+    before a field could receive it instead of text.
+    """
+    if has_control_characters(request.path) or any(
+        has_control_characters(k) or has_control_characters(v) for k, v in request.args.items(multi=True)
+    ):
+        abort(400)
+    if request.mimetype == "multipart/form-data" and request.files:
         abort(400)
 
 

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
 from ..models import Role, User
-from ..security import client_ip_hash
+from ..security import client_ip_hash, has_control_characters
 from ..templating import home_endpoint
 from .decorators import role_required
 from .forms import LoginForm
@@ -38,7 +38,7 @@ def _login_limit() -> str:
 
 def safe_next(target: str | None) -> str | None:
     """Only same-site paths: no open redirect through ?next=."""
-    if not target or target.startswith(("//", "\\")) or "\\" in target:
+    if not target or target.startswith(("//", "\\")) or "\\" in target or has_control_characters(target):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc and target.startswith("/") else None

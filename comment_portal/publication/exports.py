@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterator
 
 from openpyxl import Workbook
@@ -24,7 +25,7 @@ from ..suggestions import section_label
 from ..timeutil import TOKYO
 from .table import PublicationTable, publication_table  # noqa: F401 (views build the table through exports)
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 # The form's name, e-mail and IP hash are deliberately absent: this file leaves the system.
 CSV_HEADER = [
     "意見番号", "受付番号", "受付方法", "受付日", "提出日時（日本時間）", "区分（在住・在勤など）", "該当箇所",
@@ -35,10 +36,21 @@ CSV_HEADER = [
 PUBLICATION_HEADER = ["No.", "該当箇所", "意見の概要", "市の考え方", "対応", "件数"]
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet might read the text as a formula: =+-@ (half- or full-width, ＝＋－＠), a tab or
+    a line break first, also behind leading spaces or invisible format characters (which it may skip)."""
+    if text.startswith(("\t", "\r", "\n")):
+        return True
+    head = text.lstrip(" \u3000")
+    while head and unicodedata.category(head[0]) == "Cf":
+        head = head[1:]
+    return unicodedata.normalize("NFKC", head[:1]) in FORMULA_PREFIXES
+
+
 def safe_cell(value) -> str:
     """A CSV cell that spreadsheet programs will not run as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    return "'" + text if looks_like_formula(text) else text
 
 
 def _probability(value: float | None) -> str:
@@ -120,7 +132,7 @@ def publication_xlsx(table: PublicationTable) -> bytes:
         for cell in line:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-            if isinstance(cell.value, str) and cell.value.startswith("="):
+            if isinstance(cell.value, str) and looks_like_formula(cell.value):
                 cell.data_type = "s"  # text, never a formula
     for column, width in zip("ABCDEF", (6, 24, 50, 50, 14, 12), strict=True):
         ws.column_dimensions[column].width = width

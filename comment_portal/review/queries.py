@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
@@ -10,6 +11,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, literal_column, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..database import nfkc
 from ..extensions import db
 from ..models import Channel, Comment, CommentStatus, Consultation, Section, Submission
 from ..receipts import normalise_receipt_number
@@ -130,7 +132,8 @@ def _section_condition(f: QueueFilter) -> ColumnElement[bool]:
 
 
 def _text_condition(q: str) -> ColumnElement[bool]:
-    condition = Comment.body.contains(q, autoescape=True)
+    # Both sides NFKC: half-width ｶﾀｶﾅ finds full-width カタカナ, ＡＢＣ finds ABC, and back.
+    condition = nfkc(Comment.body).contains(unicodedata.normalize("NFKC", q), autoescape=True)
     receipt = normalise_receipt_number(q)
     if RECEIPT_PATTERN.match(receipt):
         condition = or_(condition, Submission.receipt_number == receipt)
