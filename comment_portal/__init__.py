@@ -61,9 +61,10 @@ def _configure(app: Flask, test_config: dict | None) -> None:
         app.config["IP_HASH_KEY"] = hmac.new(
             app.config["SECRET_KEY"].encode(), b"ip-hash", hashlib.sha256
         ).hexdigest()
+    logging.getLogger("comment_portal").setLevel(logging.INFO)
     if app.config["ENV"] == "production":
         _harden_for_production(app)
-    logging.getLogger("comment_portal").setLevel(logging.INFO)
+        _warn_about_per_process_limits(app)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -118,6 +119,16 @@ def _harden_for_production(app: Flask) -> None:
     if app.debug:
         raise InsecureConfigError("debug mode must be off in production")
     app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+
+
+def _warn_about_per_process_limits(app: Flask) -> None:
+    """Without Redis each gunicorn worker counts requests on its own (docs/operations.md)."""
+    if app.config["RATELIMIT_ENABLED"] and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        logging.getLogger("comment_portal").warning(
+            "REDIS_URL is not set: rate limits (sign-in, submissions, receipt look-ups) are counted per worker "
+            "process, so N workers allow N times the configured rate. Set REDIS_URL to share them "
+            "(sign-in lock-outs are kept in the database and are shared either way)."
+        )
 
 
 def _init_extensions(app: Flask) -> None:
