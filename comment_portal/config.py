@@ -28,8 +28,11 @@ class Defaults:
     # Where trained classifier versions are stored (relative: inside instance/).
     MODEL_DIR = "models"
     BODY_MAX_CHARS = 4000
-    # Requests above this size are refused with 413 (a full form is ~15 KiB).
-    MAX_CONTENT_LENGTH = 256 * 1024
+    # Requests above this size are refused with 413. A full form is at most ~50 KiB (4,000 characters of
+    # any script, 4 bytes each in UTF-8, 3 characters each once form-encoded); 1 MiB lets a paste of up to
+    # ~100,000 Japanese characters come back with the length message and the text kept.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
     # Key for hashing client IP addresses; derived from SECRET_KEY when unset.
     IP_HASH_KEY = None
     REDIS_URL = None

@@ -8,6 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from .database import committed_in_this_request, discard_transaction
+from .intake.views import recovered_form
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +17,8 @@ MESSAGES = {
     403: ("このページは表示できません", "このページを見る権限がありません。"),
     404: ("ページが見つかりません", "アドレスが正しいかご確認ください。"),
     405: ("この操作はできません", "トップページからもう一度お進みください。"),
-    413: ("送信内容が大きすぎます", "意見の文字数を減らして、もう一度送信してください。"),
+    413: ("送信内容が大きすぎます", "ブラウザの「戻る」で入力画面に戻ると、入力した文章が残っています。"
+                                   "意見の文字数を減らして、もう一度送信してください。"),
     429: ("短い時間に送信が集中しています", "しばらく時間をおいてから、もう一度お試しください。"),
     500: ("エラーが発生しました", "申し訳ありません。時間をおいて、もう一度お試しください。"),
 }
@@ -48,13 +50,26 @@ def render_error(status: int, title: str, message: str):
     return render_template("errors/error.html", title=title, message=message, status=status), status
 
 
+# The resident form's two steps: a refused send there brings the form back with the text (intake.views).
+RESIDENT_FORM_STEPS = ("intake.new_comment", "intake.submit")
+
+
+def _on_resident_form() -> bool:
+    return request.method == "POST" and request.endpoint in RESIDENT_FORM_STEPS
+
+
 def _csrf_error(error: CSRFError):
+    if _on_resident_form():
+        return recovered_form("csrf", 400)
     return render_error(400, *CSRF_MESSAGE)
 
 
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
+    if error.code == 429 and _on_resident_form():
+        response, status = recovered_form("rate", 429)
+        return response, status, {k: v for k, v in error.get_headers() if k == "Retry-After"}
     title, message = MESSAGES.get(error.code, MESSAGES[400 if error.code < 500 else 500])
     response, status = render_error(error.code, title, message)
     kept = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}

@@ -45,6 +45,7 @@ class StoredSubmission:
     id: int
     receipt_number: str
     comment_ids: tuple[int, ...]
+    replayed: bool = False  # stored by an earlier request with the same form token
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,19 @@ _RECEIPT_COPY = (
 
 
 def find_by_token(token: str) -> StoredSubmission | None:
+    """The submission stored with this form token (a replay of it)."""
     rows = db.session.execute(_BY_TOKEN, {"token": token}).all()
     if not rows:
         return None
-    return StoredSubmission(rows[0][0], rows[0][1], tuple(row[2] for row in rows if row[2] is not None))
+    return StoredSubmission(rows[0][0], rows[0][1], tuple(row[2] for row in rows if row[2] is not None), True)
+
+
+def sent_the_same(stored: StoredSubmission, data: CommentInput) -> bool:
+    """Whether a replayed form carries what was stored (a double click) or something new (edited after Back)."""
+    row = db.session.execute(
+        select(_submission.c.original_text, _submission.c.name, _submission.c.email)
+        .where(_submission.c.id == stored.id)).first()
+    return row is not None and (row.original_text, row.name, row.email) == (data.body, data.name, data.email)
 
 
 def receipt_copy(receipt_number: str) -> ReceiptCopy | None:

@@ -2,6 +2,7 @@
 
 import logging
 from datetime import timedelta
+from html import unescape
 
 import pytest
 
@@ -10,7 +11,15 @@ from comment_portal.consultations import current_consultation, set_period
 from comment_portal.extensions import db
 from comment_portal.models import Comment, ModelVersion
 from comment_portal.timeutil import tokyo_today
-from tests.factories import VALID_FORM, all_rows, close_period, form_data, open_period_later, stored_counts
+from tests.factories import (
+    VALID_FORM,
+    all_rows,
+    close_period,
+    form_data,
+    hidden_value,
+    open_period_later,
+    stored_counts,
+)
 
 
 def test_closed_period_form_says_closed_and_submit_is_refused(client):
@@ -123,16 +132,24 @@ def test_a_percent_sign_typed_by_the_resident_is_kept(client):
 
 
 @pytest.mark.parametrize("token", [None, "forged-token"])
-def test_missing_or_wrong_csrf_token_is_refused_with_400(client, token):
-    data = form_data(client, csrf_token=token)
-    response = client.post("/comments/confirm", data=data)
+@pytest.mark.parametrize("step", ["/comments/new", "/comments/confirm"])
+def test_missing_or_wrong_csrf_token_brings_the_form_back_with_the_text(client, token, step):
+    body = "長い時間をかけて書いた意見です。\n会議室の予約をオンラインにしてください。"
+    data = form_data(client, csrf_token=token, body=body, name="武蔵野 花子")
+    response = client.post(step, data={**data, "action": "confirm"} if step == "/comments/new" else data)
+    html = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "入力画面を開き直して" in response.get_data(as_text=True)
+    assert "入力した内容はそのまま残っています" in html and 'id="form-notice"' in html
+    assert body in unescape(html) and 'value="武蔵野 花子"' in html
     assert stored_counts() == (0, 0, 0)
+    # The page carries a fresh token: sending again from it works.
+    again = client.post("/comments/confirm", data={**data, "csrf_token": hidden_value(html, "csrf_token"),
+                                                   "submission_token": hidden_value(html, "submission_token")})
+    assert again.status_code == 303 and stored_counts()[:2] == (1, 1)
 
 
 def test_request_over_the_size_limit_is_refused_with_413(client):
-    data = form_data(client, body="あ" * 200_000)
+    data = form_data(client, body="あ" * 400_000)
     response = client.post("/comments/confirm", data=data)
     assert response.status_code == 413
     assert "送信内容が大きすぎます" in response.get_data(as_text=True)
@@ -158,8 +175,10 @@ def test_rate_limit_per_address(tmp_path, model_dir):
         client = app.test_client()
         statuses = [client.post("/comments/confirm", data=form_data(client)).status_code for _ in range(3)]
         assert statuses == [303, 303, 429]
-        last = client.post("/comments/confirm", data=form_data(client))
-        assert "しばらく時間をおいて" in last.get_data(as_text=True)
+        last = client.post("/comments/confirm", data=form_data(client, body="三回目の、まだ届いていない意見です。"))
+        assert last.status_code == 429 and "Retry-After" in last.headers
+        assert "入力した内容はそのまま残っています" in last.get_data(as_text=True)
+        assert "三回目の、まだ届いていない意見です。" in last.get_data(as_text=True)
         assert stored_counts()[:2] == (2, 2)
         db.session.remove()
         db.drop_all()

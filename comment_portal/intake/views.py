@@ -9,7 +9,7 @@ from ..database import end_read_only_transaction
 from ..extensions import limiter
 from ..models import Consultation, PeriodState
 from ..security import client_ip_hash
-from ..submissions import CommentInput, PeriodClosedError, receipt_copy, submit_web_comment
+from ..submissions import CommentInput, PeriodClosedError, receipt_copy, sent_the_same, submit_web_comment
 from ..timeutil import tokyo_today
 from .forms import CommentForm
 
@@ -75,11 +75,35 @@ def new_comment():
     return render_template("intake/confirm.html", consultation=consultation, form=form)
 
 
-def _form_page(consultation: Consultation, form: CommentForm, show_errors: bool = True):
+def _form_page(consultation: Consultation, form: CommentForm, show_errors: bool = True, notice: str | None = None):
     return render_template(
         "intake/form.html", consultation=consultation, form=form, show_errors=show_errors,
-        body_max_chars=current_app.config["BODY_MAX_CHARS"],
+        body_max_chars=current_app.config["BODY_MAX_CHARS"], notice=notice,
     )
+
+
+RECOVERY_NOTICES = {
+    "csrf": "画面を開いてから時間がたったため、または通信の都合で、送信を受け付けられませんでした。"
+            "入力した内容はそのまま残っています。内容を確かめて、もう一度「入力内容を確認する」を押してください。",
+    "rate": "短い時間に送信が集中したため、受け付けられませんでした。入力した内容はそのまま残っています。"
+            "1分ほど待ってから、もう一度「入力内容を確認する」を押してください。",
+    "sent": "この入力画面からは、すでに意見を送信済みです（受付番号 {receipt}）。"
+            "いま入力した内容は、まだ送信していません。"
+            "新しい意見として送る場合は、内容を確かめて「入力内容を確認する」を押してください。",
+}
+
+
+def recovered_form(reason: str, status: int, **values):
+    """The resident's form again, with what they typed and a notice: a refused send never loses the text.
+
+    Used for an expired or missing CSRF token or session, a rate limit, and a form sent a second time.
+    """
+    consultation = _consultation()
+    form = _new_form(consultation, meta={"csrf": True})
+    form.validate()  # fills the fields; its messages stay hidden
+    if reason in ("sent", "csrf") or not form.submission_token.data:
+        form.submission_token.data = secrets.token_hex(16)
+    return _form_page(consultation, form, show_errors=False, notice=RECOVERY_NOTICES[reason].format(**values)), status
 
 
 @bp.post("/comments/confirm")
@@ -102,6 +126,9 @@ def submit():
         submission = submit_web_comment(consultation, data, form.submission_token.data, client_ip_hash())
     except PeriodClosedError as closed:
         return _closed(consultation, closed.state, 403)
+    if submission.replayed and not sent_the_same(submission, data):
+        # Back from the completion page, edited, sent again: the new text is not silently dropped.
+        return recovered_form("sent", 409, receipt=submission.receipt_number)
     session[RECEIPT_SESSION_KEY] = submission.receipt_number
     return redirect(url_for(".done"), code=303)
 
