@@ -132,6 +132,9 @@ def test_login_next_never_leaves_the_site(client, target):
         "/auth/login?next=" + target,
         data={"login": "suzuki", "password": "correct horse battery", "csrf_token": hidden_value(page, "csrf_token")},
     )
+    if "%09" in target:  # a control character in the URL is refused before any sign-in
+        assert response.status_code == 400 and "Location" not in response.headers
+        return
     assert response.status_code == 302
     location = response.headers["Location"]
     parts = urlsplit(location)
