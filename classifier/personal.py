@@ -3,10 +3,10 @@ details that identify a person (birth dates, a child's school class, number plat
 
 Detection runs on a normalised copy of the text (NFKC, invisible format characters removed; see
 personal_text), so full-width digits or a zero-width space inside a number hide nothing; spans are
-reported in offsets of the original text. Written forms (e-mail, phone, address…) are regular
-expressions (personal_patterns); names come from where letters put them and from UniDic's
-person-name tags (personal_names). The consultation's own town names are never personal data on their
-own. Detection proposes; people decide.
+reported in offsets of the original text, without the brackets or punctuation around them. Written
+forms (e-mail, phone, address…) are regular expressions (personal_patterns); names come from where
+letters put them and from UniDic's person-name tags (personal_names). The consultation's own town names
+are never personal data on their own. Detection proposes; people decide.
 
 Runs in time linear in the length of the text (see bench/personal_bench.py for figures).
 """
@@ -115,6 +115,34 @@ def _without_overlaps(found: Iterable[Found]) -> list[Found]:
     return kept
 
 
+_BRACKETS = {
+    "(": ")", "[": "]", "{": "}", "「": "」", "『": "』", "【": "】", "〔": "〕", "〈": "〉", "《": "》", "<": ">",
+}
+_OPENER_OF = {close: open_ for open_, close in _BRACKETS.items()}
+_EDGE_MARKS = frozenset(" \t\u3000、。，．,:：;；!！?？")
+
+
+def _trimmed(norm: str, start: int, end: int) -> tuple[int, int]:
+    """A span without the brackets and punctuation around it (normalised offsets): separators at either
+    edge, an opening bracket whose closing one is not in the span, a closing one whose opening one is not,
+    a pair around the whole span."""
+    while start < end:
+        ch = norm[start]
+        if not (ch in _EDGE_MARKS or ch in _OPENER_OF
+                or (ch in _BRACKETS and norm.find(_BRACKETS[ch], start + 1, end) < 0)):
+            break
+        start += 1
+    while end > start:
+        ch = norm[end - 1]
+        if not (ch in _EDGE_MARKS or ch in _BRACKETS
+                or (ch in _OPENER_OF and norm.rfind(_OPENER_OF[ch], start, end - 1) < 0)):
+            break
+        end -= 1
+    if end - start > 2 and norm[start] in _BRACKETS and norm.find(_BRACKETS[norm[start]], start + 1, end) == end - 1:
+        return _trimmed(norm, start + 1, end - 1)  # one pair around the whole span
+    return start, end
+
+
 def find_personal_data(text: str, places: Iterable[str] | None = None) -> list[Span]:
     """Personal data in a text, as non-overlapping spans in text order.
 
@@ -136,7 +164,10 @@ def find_personal_data(text: str, places: Iterable[str] | None = None) -> list[S
     names = name_spans(norm, tokens, line_spans, town_names, [(f.start, f.end, f.kind) for f in structured])
     spans = []
     for f in _without_overlaps(structured + names):
-        start, end = n.original_span(f.start, f.end)
+        start, end = _trimmed(norm, f.start, f.end)
+        if end <= start:
+            continue
+        start, end = n.original_span(start, end)
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

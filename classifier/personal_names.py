@@ -2,11 +2,11 @@
 
 Names are found in the places a letter puts them, not by a list of names:
 - before an honorific (「鈴木さん」「北村様」「佐藤先生」) and in self-introductions
-  (「鈴木一郎です。」「…と申します」);
+  (「鈴木一郎です。」「…と申します」, in romaji 「Hiroshi Tanaka です」「My name is …」);
 - in signature and header lines, the short lines at the end or start of a letter that hold a town, a group,
   a role and a name (「桜堤二丁目　山田 花子」「理事長　鈴木 一郎」「（中町　田中）」), and in labelled fields
   (「氏名：」「提出者：」「記録：」「代表：」);
-- right before contact data (「問い合わせは田中 090-…」) or inside a parenthesis after it;
+- right before contact data (「問い合わせは田中 090-…」「石井まで（090-…）」) or inside a parenthesis after it;
 - where UniDic reads a family name followed by a given name (姓 + 名), and after 「担当の」「窓口の」.
 What stands in such a place must also look like a name (kanji, kana, romaji of name length) and UniDic must
 not read it as an ordinary word (役職, 団体, 地名). Town names of the consultation are never names.
@@ -90,7 +90,8 @@ _ROMAJI_STOP = frozenset(
     "NPO Google Zoom LINE Line Facebook Instagram Twitter YouTube City Plan Japan Tokyo Musashino Kichijoji Mitaka "
     "Center Centre Community Project Team Group Club Office Studio Cafe Inc Ltd Co Corp Japanese English Network Net "
     "Support Life Art Music Kids Family Friends Home School Library Park Station Happy Smile Love Peace Green Books "
-    "PDF HP QR SNS OK NG PS IT AI DX NPO TEL FAX Mail Email".split()
+    "PDF HP QR SNS OK NG PS IT AI DX NPO TEL FAX Mail Email Microsoft Teams Meet Webex Slack Windows Apple Android "
+    "Amazon Yahoo Word Excel PowerPoint Studio Design Service Services System Systems Online Web Net".split()
 )
 _SENTENCE_END = re.compile(
     r"[。．!?！？]|(?:です|ます|ください|下さい|ません|でした|ました|たい|ない|思う|思います|る|た)$"
@@ -474,6 +475,45 @@ def _introduction_names(ctx: _Context, out: list[Found]) -> None:
         _add(ctx, out, run[0], run[1], "人名と思われるため（名乗りの「です」「申します」の前）")
 
 
+_RW = r"(?:[A-Z][a-z]{1,15}|[A-Z]{2,15})"
+# 「Hiroshi Tanaka です」「TANAKA Hiroshi と申します」: two or three capitalised words before a self-introduction;
+# 「My name is Hiroshi Tanaka」: one to three after it.
+_ROMAJI_INTRODUCTION_RE = re.compile(
+    rf"(?<![A-Za-z0-9'’\-])(?P<name>{_RW}(?:[ \-]{_RW}){{1,2}})[ \t]?(?:{'|'.join(_INTRODUCTIONS)})"
+    rf"|(?<![A-Za-z])(?i:my[ \t]+name[ \t]+is|my[ \t]+name's)[ \t]+(?P<after>{_RW}(?:[ \-]{_RW}){{0,2}})(?![A-Za-z0-9])"
+)
+# What may stand before a romaji name that introduces its writer: the start of a sentence or 「私は」.
+_SENTENCE_START_MARKS = "\n。．.!！?？、,，:：「『(【"
+_SELF_TOPIC = ("私は", "わたしは", "僕は", "ぼくは", "名前は", "私、", "わたし、")
+
+
+def _romaji_introductions(ctx: _Context, out: list[Found]) -> None:
+    """A romaji name introducing its writer: 「Hiroshi Tanaka です。」「My name is Hiroshi Tanaka.」.
+
+    Only at the start of a sentence or after 「私は」, so that 「ツールはMicrosoft Teamsです」 and capitalised
+    English words elsewhere in a sentence stay as they are."""
+    norm = ctx.norm
+    for m in _ROMAJI_INTRODUCTION_RE.finditer(norm):
+        if m.group("name") is not None:
+            start, end = m.span("name")
+            after = norm[m.end():m.end() + 2]
+            if _LETTER_AFTER_RE.match(after) and not after.startswith(("が", "けど")):
+                continue
+            k = _strip_end(norm, start)
+            if k > 0 and norm[k - 1] not in _SENTENCE_START_MARKS and not norm.endswith(_SELF_TOPIC, 0, k):
+                continue
+            if _name_score(ctx, start, end) <= 0:
+                continue
+        else:
+            start, end = m.span("after")
+            parts = norm[start:end].replace("-", " ").split()
+            if any(p.capitalize() in _ROMAJI_STOP or p in _ROMAJI_STOP for p in parts):
+                continue
+        if _inside_quotes(ctx, start):
+            continue
+        _add(ctx, out, start, end, "人名と思われるため（ローマ字の名乗り）")
+
+
 _TITLES_AFTER = (
     "課長", "部長", "係長", "局長", "室長", "所長", "館長", "園長", "校長", "教頭", "会長", "副会長", "理事長",
     "委員長",
@@ -512,7 +552,7 @@ _ROLE_NO_RE = re.compile(
     "(?P<role>" + "|".join(sorted(_ROLE_BEFORE_NO | set(_DEPARTMENT_END) | {"長", "員"}, key=len, reverse=True))
     + ")の"
 )
-_AFTER_NAME_RE = re.compile(r"[がはにもとへをのや、。,.!！?？ \t\n)）」]|さん|様|氏|$")
+_AFTER_NAME_RE = re.compile(r"[がはにもとへをのや、。,.!！?？ \t\n)）」]|まで|さん|様|氏|$")
 
 
 def _names_after_role(ctx: _Context, out: list[Found]) -> None:
@@ -726,14 +766,23 @@ def _accept(ctx: _Context, out: list[Found], start: int, end: int, slot: int, re
     return _add(ctx, out, start, end, reason)
 
 
+def _contact_lead_start(norm: str, end: int) -> int:
+    """Where the separators before contact data begin: up to 3 spaces, colons or an opening bracket."""
+    k = end
+    while k > 0 and end - k < 3 and norm[k - 1] in " \t:：([【":
+        k -= 1
+    return k
+
+
 def _names_before_contact(ctx: _Context, out: list[Found]) -> None:
-    """A name written right before a phone number or an e-mail address: 「問い合わせは田中 090-…」."""
+    """A name written right before a phone number or an e-mail address: 「問い合わせは田中 090-…」,
+    「石井まで（090-…）」."""
     for b_start, _b_end, kind in ctx.blocked:
         if kind not in ("phone", "email"):
             continue
-        end = b_start
-        while end > 0 and b_start - end < 3 and ctx.norm[end - 1] in " \t:：":
-            end -= 1
+        end = _contact_lead_start(ctx.norm, b_start)
+        if ctx.norm.endswith("まで", 0, end):  # 「石井まで（090-…）」
+            end = _contact_lead_start(ctx.norm, end - 2)
         run = _person_run_before(ctx, end)
         if run is not None:
             _accept(ctx, out, run[0], run[1], 2, "連絡先の前に書かれた名前と思われるため")
@@ -766,6 +815,7 @@ def name_spans(norm: str, words: Words, lines: list[tuple[int, int]], places: Co
     out: list[Found] = []
     _honorific_names(ctx, out)
     _introduction_names(ctx, out)
+    _romaji_introductions(ctx, out)
     _word_names(ctx, out)
     _names_after_role(ctx, out)
     _names_before_contact(ctx, out)

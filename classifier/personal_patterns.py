@@ -44,8 +44,11 @@ _EMAIL_RE = re.compile(
     rf"(?<![A-Za-z0-9_.+%\-]){_LOCAL}@{_LABEL}(?:\.{_LABEL}){{0,8}}\.[A-Za-z]{{2,24}}(?![A-Za-z0-9\-])"
 )
 # Spelled out to fool harvesters: "taro at example dot jp", "taro(at)example.jp", "taro★example.jp".
-_AT = r"(?:[ \t]?(?:\(at\)|\[at\]|<at>|\{at\}|\(アット(?:マーク)?\)|アットマーク|あっとまーく|★|☆)[ \t]?| at )"
-_DOT = r"(?:\.|[ \t]?(?:\(dot\)|\[dot\]|<dot>|\{dot\}|ドット|どっと)[ \t]?| dot )"
+_AT = (
+    r"(?:[ \t]?(?:\(at\)|\[at\]|<at>|\{at\}|\((?:アット|あっと)(?:マーク|まーく)?\)|アット(?:マーク)?|あっと(?:まーく)?"
+    r"|★|☆)[ \t]?| at )"
+)
+_DOT = r"(?:\.|[ \t]?(?:\(dot\)|\[dot\]|<dot>|\{dot\}|\((?:ドット|どっと)\)|ドット|どっと)[ \t]?| dot )"
 _SPELLED_EMAIL_RE = re.compile(
     rf"(?<![A-Za-z0-9_.+%\-])[A-Za-z0-9][A-Za-z0-9_.+%\-]{{0,63}}{_AT}{_LABEL}(?:{_DOT}{_LABEL}){{0,8}}"
     rf"{_DOT}[A-Za-z]{{2,24}}(?![A-Za-z0-9\-])",
@@ -62,9 +65,11 @@ _HANDLE_RE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z0-9_]{3,30}(?![A-Za-z0-9_@]
 # --- phone ----------------------------------------------------------------------------------
 
 _SEP = rf"(?:[ \t]?{_D}[ \t]?|[ \t.]|\)[ \t]?|\()"
+# An opening parenthesis belongs to the number only around its area code (「(0422)51-5111」); one that
+# merely encloses the number (「（090-1234-5678）」) stays outside the span.
 _PHONE_RE = re.compile(
-    rf"(?<![0-9+])(?:(?:\+81{_SEP}?(?:\(0\))?|\(?0)[0-9]{{1,4}}{_SEP}[0-9]{{1,4}}{_SEP}[0-9]{{3,4}}|0[0-9]{{9,10}})"
-    r"(?![0-9])"
+    rf"(?<![0-9+])(?:(?:\+81{_SEP}?(?:\(0\))?|\(0(?=[0-9]{{1,4}}\))|0)[0-9]{{1,4}}{_SEP}[0-9]{{1,4}}{_SEP}[0-9]{{3,4}}"
+    r"|0[0-9]{9,10})(?![0-9])"
 )
 
 
@@ -259,6 +264,9 @@ _SCHOOL_RE = re.compile(
 _GENERIC_SCHOOL = re.compile(
     r"(?:市立|都立|区立|町立|村立|県立|府立|国立|私立|公立)?(?:各|全|市内|近隣|近く|地域|地元|同じ|小|中|小中|他|別|第)?"
 )
+# The municipality that runs a school, written before its name (「武蔵野市立」「東京都立」): the span starts
+# at the school's own name.
+_SCHOOL_OWNER_RE = re.compile(f"[{KANJI}]{{1,6}}?[都道府県市区町村]立")
 _PLATE_RE = re.compile(
     rf"[{KANJI}]{{1,4}}[ \t]?[0-9]{{2,3}}[ \t]?[{HIRAGANA}][ \t]?"
     rf"(?:[0-9]{{1,2}}[ \t]?{_D}[ \t]?[0-9]{{2}}|[・.･]{{1,3}}[ \t]?[0-9]{{1,3}})(?![0-9])"
@@ -271,7 +279,9 @@ def other_spans(norm: str) -> list[Found]:
     for m in _SCHOOL_RE.finditer(norm):
         if _GENERIC_SCHOOL.fullmatch(m.group("name")):
             continue
-        found.append(Found(m.start(), m.end(), OTHER, "お子さんの学校と学年・組のため"))
+        owner = _SCHOOL_OWNER_RE.match(m.group("name"))
+        start = m.start() + owner.end() if owner and owner.end() < len(m.group("name")) else m.start()
+        found.append(Found(start, m.end(), OTHER, "お子さんの学校と学年・組のため"))
     found += [Found(m.start(), m.end(), OTHER, "自動車のナンバーのため") for m in _PLATE_RE.finditer(norm)]
     found += [Found(m.start(), m.end(), OTHER, "SNSのアカウント（個人を特定できる情報）のため")
               for m in _SNS_RE.finditer(norm)]
