@@ -52,8 +52,10 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
-    # Signed-in sessions end after this long without a request (refreshed on each request).
+    # Signed-in sessions end after this long without a request (refreshed on each request)…
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=60)
+    # …and at the latest this long after signing in, however busy (auth/sessions.py).
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
     WTF_CSRF_TIME_LIMIT = 4 * 3600
     # Days after a consultation closes before `flask purge-personal-data` may remove
     # names, e-mail addresses and IP hashes.

@@ -3,7 +3,7 @@
 import hashlib
 import hmac
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, request, session
 from werkzeug.routing import IntegerConverter
 
 CSP = (
@@ -48,6 +48,10 @@ def _refuse_odd_requests():
 
 def _set_headers(response):
     headers = response.headers
+    if "_user_id" in session:
+        # Staff, approver, admin and committee pages show residents' words and personal data: never
+        # kept by the browser or a proxy (the resident's completion page sets this itself).
+        headers["Cache-Control"] = "no-store"
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")

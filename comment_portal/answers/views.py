@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import background, labels, suggestions
+from ..audit import record_personal_data_view
 from ..auth.decorators import APPROVER_ROLES, STAFF_ROLES, role_required
 from ..consultations import current_consultation
 from ..extensions import db
@@ -105,8 +106,11 @@ def receipt(receipt: str):
         return render_template("answers/receipt_search.html", number=receipt, not_found=number), 404
     text = splitting.source_text(submission)
     entered_by = db.session.get(User, submission.entered_by_id) if submission.entered_by_id else None
-    return render_template("answers/receipt.html", submission=submission, text=text, entered_by=entered_by,
+    page = render_template("answers/receipt.html", submission=submission, text=text, entered_by=entered_by,
                            segments=splitting.segments(text, submission.comments))
+    record_personal_data_view(current_user, submission, [c.id for c in submission.comments], "answers.receipt")
+    db.session.commit()
+    return page
 
 
 # --- Answers and approval --------------------------------------------------------------------

@@ -9,6 +9,7 @@ from ..extensions import db, limiter, login_manager
 from ..models import Role, User
 from ..security import client_ip_hash, has_control_characters
 from ..templating import home_endpoint
+from . import sessions
 from .decorators import role_required
 from .forms import LoginForm
 from .signin import authenticate
@@ -23,7 +24,7 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return sessions.user_of_session(user_id)
 
 
 FAILED_MESSAGE = (
@@ -53,6 +54,7 @@ def login():
         if user is not None:
             session.clear()  # a fresh session on sign-in: no fixation
             login_user(user)
+            sessions.start(user)
             session.permanent = True
             return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user.role)))
         # The one failure answer, whatever went wrong (lock included): it must not confirm a guess.
@@ -64,6 +66,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        sessions.end_everywhere(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     flash("ログアウトしました。", "info")

@@ -1,6 +1,7 @@
 """Resident pages: the consultation, the draft, and the comment form (input → confirm → done)."""
 
 import secrets
+from dataclasses import replace
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
@@ -15,6 +16,7 @@ from .forms import CommentForm
 
 bp = Blueprint("intake", __name__)
 RECEIPT_SESSION_KEY = "last_receipt"
+RECEIPT_SHOWN_KEY = "receipt_shown"
 
 
 def _consultation() -> Consultation:
@@ -140,6 +142,13 @@ def done():
     end_read_only_transaction()
     if copy is None:
         return redirect(url_for(".index"))
-    response = current_app.make_response(render_template("intake/done.html", consultation=_consultation(), copy=copy))
+    # The name and e-mail are shown once, right after sending; a later visit (reload, someone else at a
+    # shared computer using Back) shows the receipt and the opinion without them.
+    first_view = session.get(RECEIPT_SHOWN_KEY) != receipt
+    session[RECEIPT_SHOWN_KEY] = receipt
+    if not first_view:
+        copy = replace(copy, name="", email="")
+    page = render_template("intake/done.html", consultation=_consultation(), copy=copy, personal_hidden=not first_view)
+    response = current_app.make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -31,6 +31,9 @@ class User(UserMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Every signed-in session carries the version it started with; bumping it (logout, a new password or
+    # role, deactivation) ends every session of the account at its next request, copied cookies included.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def is_active(self) -> bool:
@@ -38,6 +41,11 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Every session of this account stops working at its next request."""
+        self.session_version = (self.session_version or 1) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

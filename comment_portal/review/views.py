@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import labels
+from ..audit import record_personal_data_view
 from ..auth.decorators import STAFF_ROLES, role_required
 from ..consultations import current_consultation
 from ..extensions import db
@@ -132,7 +133,10 @@ def _apply_bulk(form: BulkForm) -> str:
 def comment(comment_id: int):
     item = db.get_or_404(Comment, comment_id)
     filters, _ = parse_filter(request.args, item.consultation)
-    return _comment_page(item, filters, MemoForm(formdata=None, memo=item.memo))
+    page = _comment_page(item, filters, MemoForm(formdata=None, memo=item.memo))
+    record_personal_data_view(current_user, item.submission, [item.id], "review.comment")
+    db.session.commit()
+    return page
 
 
 def _comment_page(item: Comment, filters: QueueFilter, memo_form: MemoForm):
