@@ -36,6 +36,7 @@ NAVIGATION = [
     ("publication.exports", "出力", STAFF),
     ("insights.dashboard", "進捗とモデルの精度", STAFF),
     ("admin.models", "分類モデル", {Role.ADMIN}),
+    ("admin.users", "アカウント", {Role.ADMIN}),
     ("committee.digest", "委員会向けまとめ", STAFF | {Role.COMMITTEE}),
 ]
 

@@ -39,7 +39,10 @@ def as_pairs(data: dict, token: str | None = None) -> MultiDict:
 
 
 def counts() -> tuple[int, ...]:
-    return tuple(db.session.scalar(select(func.count()).select_from(model)) for model in WATCHED)
+    """Rows of the watched tables; a staff view of personal data is audited on purpose and not counted."""
+    views = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "personal_data.view")
+    rows = [db.session.scalar(select(func.count()).select_from(model)) for model in WATCHED]
+    return (*rows[:-1], rows[-1] - db.session.scalar(views))
 
 
 @pytest.fixture(scope="module")
