@@ -155,6 +155,7 @@ def _init_cache(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .answers.views import bp as answers_bp
+    from .auth.two_factor_views import bp as two_factor_bp
     from .auth.views import bp as auth_bp
     from .committee.views import bp as committee_bp
     from .insights.views import bp as insights_bp
@@ -165,6 +166,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(intake_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(two_factor_bp, url_prefix="/auth/two-factor")
     for staff_bp in (review_bp, answers_bp, publication_bp, insights_bp):
         app.register_blueprint(staff_bp, url_prefix="/review")
     app.register_blueprint(admin_bp, url_prefix="/admin")

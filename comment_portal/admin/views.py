@@ -11,7 +11,7 @@ from classifier import ModelLoadError
 
 from .. import suggestions
 from ..audit import record
-from ..auth import accounts
+from ..auth import accounts, two_factor
 from ..auth.decorators import ADMIN_ROLES, role_required
 from ..extensions import db
 from ..models import ModelVersion, Role, User
@@ -121,7 +121,7 @@ def _account_page(user: User, status: int = 200, **forms):
     forms.setdefault("role_form", RoleForm(formdata=None, role=user.role.value))
     forms.setdefault("password_form", PasswordResetForm(formdata=None))
     locked = any(row.locked for row in accounts.all_accounts() if row.user.id == user.id)
-    return render_template("admin/user.html", user=user, locked=locked, action_form=ActionForm(formdata=None),
+    return render_template("admin/user.html", account=user, locked=locked, action_form=ActionForm(formdata=None),
                            role_labels=accounts.ROLE_LABELS, **forms), status
 
 
@@ -137,7 +137,7 @@ def change_user(user_id: int, action: str):
     user = db.get_or_404(User, user_id)
     forms = {"role": RoleForm, "password": PasswordResetForm}
     form = forms.get(action, ActionForm)()
-    if action not in ("role", "password", "deactivate", "activate", "unlock"):
+    if action not in ("role", "password", "deactivate", "activate", "unlock", "two_factor_off"):
         abort(404)
     if not form.validate_on_submit():
         return _account_page(user, 422, **({f"{action}_form": form} if action in forms else {}))
@@ -164,5 +164,8 @@ def _apply(user: User, action: str, form) -> str:
         if action == "activate":
             return "アカウントを有効にしました。"
         return "アカウントを無効にしました。このアカウントではログインできなくなります。"
+    if action == "two_factor_off":
+        two_factor.disable(current_user, user)
+        return "2段階認証を解除しました。本人に、ログイン後にもう一度設定するよう伝えてください。"
     removed = accounts.unlock(current_user, user)
     return "ログインの一時停止を解除しました。" if removed else "一時停止はかかっていませんでした。"

@@ -41,3 +41,24 @@ def user_of_session(user_id: str) -> User | None:
 def end_everywhere(user: User) -> None:
     """End every session of the account (this one and copies of its cookie). Not committed."""
     user.end_sessions()
+
+
+SECOND_STEP_KEY = "_2fa"
+SECOND_STEP_SECONDS = 300
+
+
+def await_second_step(user: User, next_url: str | None) -> None:
+    """The password was right; the one-time code is still to come (within SECOND_STEP_SECONDS)."""
+    session[SECOND_STEP_KEY] = {"user": user.id, "at": int(time.time()), "sv": user.session_version,
+                                "next": next_url}
+
+
+def awaiting_second_step() -> tuple[User, str | None] | None:
+    """The user who gave the right password in this session and still owes a code, and where they go next."""
+    pending = session.get(SECOND_STEP_KEY)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > SECOND_STEP_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("user")) if isinstance(pending.get("user"), int) else None
+    if user is None or not user.is_active or user.session_version != pending.get("sv"):
+        return None
+    return user, pending.get("next")

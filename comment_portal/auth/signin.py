@@ -65,3 +65,15 @@ def unlock(user: User) -> int:
     """Clear every lock and failure count of an account (flask unlock, a password reset); returns how many."""
     removed = db.session.execute(delete(LoginLock).where(LoginLock.user_id == user.id)).rowcount or 0
     return removed
+
+
+def is_locked(user: User, source: str | None) -> bool:
+    """Whether this address is locked out of the account now (the second step checks it too)."""
+    lock = _lock(user, source or "")
+    return lock is not None and lock.locked_until is not None and lock.locked_until > utcnow()
+
+
+def second_step_failed(user: User, source: str | None) -> None:
+    """A wrong one-time code counts like a wrong password: six digits must not be guessable. Commits."""
+    _count_failure(user, _lock(user, source or ""), source or "", utcnow())
+    db.session.commit()

@@ -51,17 +51,26 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.login.data, form.password.data, client_ip_hash())
+        if user is not None and user.totp_secret:
+            session.clear()
+            sessions.await_second_step(user, safe_next(request.args.get("next")))
+            return redirect(url_for("two_factor.verify"))
         if user is not None:
-            session.clear()  # a fresh session on sign-in: no fixation
-            login_user(user)
-            sessions.start(user)
-            session.permanent = True
-            return redirect(safe_next(request.args.get("next")) or url_for(home_endpoint(user.role)))
+            return sign_in(user, safe_next(request.args.get("next")))
         # The one failure answer, whatever went wrong (lock included): it must not confirm a guess.
         flash(FAILED_MESSAGE, "error")
         return render_template("auth/login.html", form=form), 401
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
+
+
+def sign_in(user: User, next_url: str | None):
+    """Start the user's session (fresh: no fixation) and go on to where they were going."""
+    session.clear()
+    login_user(user)
+    sessions.start(user)
+    session.permanent = True
+    return redirect(next_url or url_for(home_endpoint(user.role)))
 
 
 @bp.post("/logout")
@@ -78,4 +87,5 @@ def logout():
 @bp.get("/account")
 @role_required(*Role)
 def account():
-    return render_template("auth/account.html", user=current_user)
+    required = current_app.config["ENV"] == "production" and current_user.role is Role.ADMIN
+    return render_template("auth/account.html", user=current_user, two_factor_required=required)

@@ -34,6 +34,10 @@ class User(UserMixin, db.Model):
     # Every signed-in session carries the version it started with; bumping it (logout, a new password or
     # role, deactivation) ends every session of the account at its next request, copied cookies included.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Two-factor sign-in (auth/two_factor.py): the TOTP secret once set up, and the last time step used,
+    # so that a code seen over someone's shoulder cannot be used a second time.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
 
     @property
     def is_active(self) -> bool:
