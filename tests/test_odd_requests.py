@@ -94,3 +94,16 @@ def test_staff_sign_in_still_works_with_a_normal_next(client):
     response = client.post("/auth/login?next=/review/exports", data={
         "login": "suzuki", "password": "correct horse battery", "csrf_token": hidden_value(page, "csrf_token")})
     assert response.status_code == 302 and response.headers["Location"].endswith("/review/exports")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=30))
+def test_no_csv_cell_can_start_a_formula(text):
+    import unicodedata
+
+    cell = safe_cell(text)
+    head = cell.lstrip(" \u3000")
+    while head and unicodedata.category(head[0]) == "Cf":
+        head = head[1:]
+    assert cell.startswith("'") or unicodedata.normalize("NFKC", head[:1]) not in ("=", "+", "-", "@")
+    assert cell.startswith("'") or not cell.startswith(("\t", "\r", "\n"))
