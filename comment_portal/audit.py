@@ -23,5 +23,6 @@ def record(user: User | None, action: str, target: Any = None,
 
 
 def record_personal_data_view(user: User, submission: Any, comment_ids: list[int], page: str) -> AuditEvent:
-    """A staff member was shown a resident's name and e-mail (who, when, which opinions). Not committed."""
+    """A staff member was shown residents' personal data: a name and e-mail, or unmasked texts (who, when,
+    which opinions). Not committed."""
     return record(user, "personal_data.view", submission, None, {"page": page, "comment_ids": sorted(comment_ids)})

@@ -28,8 +28,10 @@ def expected_roles(endpoint: str) -> set[str]:
     blueprint = endpoint.split(".")[0]
     if blueprint in PUBLIC_BLUEPRINTS or endpoint == "auth.login":
         return EVERYONE
-    if endpoint in ("auth.account", "auth.logout"):
+    if endpoint in ("auth.account", "auth.logout", "two_factor.setup", "two_factor.disable"):
         return SIGNED_IN
+    if endpoint == "two_factor.verify":  # only mid-sign-in, after the right password: to the login page otherwise
+        return set()
     if endpoint in APPROVER_ENDPOINTS:
         return APPROVERS
     if blueprint in ("review", "answers", "publication", "insights"):

@@ -14,6 +14,10 @@ from tests.factories import all_rows
 from tests.review_factories import add_comment, csrf_from, sign_in
 
 
+def decisions_audited() -> list[AuditEvent]:
+    """Audit events of decisions (each queue page shown is audited too, as a view of residents' words)."""
+    return [e for e in all_rows(AuditEvent) if e.action != "personal_data.view"]
+
 def listed_ids(html: str) -> list[int]:
     """Comment numbers in the order the queue lists them."""
     return [int(n) for n in re.findall(r'class="comment-number">#(\d+)<', html)]
@@ -161,7 +165,7 @@ def test_bulk_confirm_suggestions_keeps_the_filtered_queue_and_audits(client, st
     assert (rows[one].status, rows[one].confirmed_policy) == (CommentStatus.CONFIRMED, "2")
     assert (rows[two].status, rows[two].confirmed_policy) == (CommentStatus.CONFIRMED, "4")
     assert rows[unclassified].status is CommentStatus.UNREVIEWED and rows[untouched].status is CommentStatus.UNREVIEWED
-    events = all_rows(AuditEvent)
+    events = decisions_audited()
     assert [(e.action, e.target_id) for e in events] == [("comment.confirm", one), ("comment.confirm", two)]
     assert events[0].before["status"] == "unreviewed" and events[0].after["confirmed_policy"] == "2"
     assert events[0].user_id == staff
@@ -177,7 +181,7 @@ def test_bulk_confirm_with_a_chosen_policy_and_bulk_exclude(client, staff):
     excluded = db.session.get(Comment, two)
     assert excluded.status is CommentStatus.EXCLUDED and excluded.exclusion_reason is ExclusionReason.OFFTOPIC
     assert excluded.confirmed_policy is None
-    assert [e.action for e in all_rows(AuditEvent)] == ["comment.confirm", "comment.confirm", "comment.exclude"]
+    assert [e.action for e in decisions_audited()] == ["comment.confirm", "comment.confirm", "comment.exclude"]
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -193,7 +197,7 @@ def test_bulk_refuses_what_it_cannot_do_and_changes_nothing(client, staff, data,
     assert response.status_code == 303
     assert message in client.get(response.headers["Location"]).get_data(as_text=True)
     assert all_rows(Comment)[0].status is CommentStatus.UNREVIEWED
-    assert all_rows(AuditEvent) == []
+    assert decisions_audited() == []
 
 
 def test_bulk_needs_a_csrf_token(client, staff):

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from .. import masking, personal_scan
+from ..audit import record_personal_data_view
 from ..auth.decorators import STAFF_ROLES, role_required
 from ..consultations import current_consultation
 from ..extensions import db
@@ -55,12 +56,17 @@ def list_redactions():
     status = _status_filter()
     page = db.paginate(redactions.redaction_query(consultation, STATUS_FILTERS[status]),
                        page=_page_number(), per_page=PER_PAGE, error_out=False)
-    return render_template(
+    shown = render_template(
         "publication/redactions.html", consultation=consultation, page=page, status=status,
         items=[redactions.in_context(r) for r in page.items], counts=redactions.counts(consultation),
         unscanned=personal_scan.unscanned_count(consultation),
         form=DecisionForm(formdata=None),
     )
+    if page.items:  # the personal data itself, in context
+        record_personal_data_view(current_user, None, sorted({r.comment_id for r in page.items}),
+                                  "publication.redactions")
+        db.session.commit()
+    return shown
 
 
 @bp.post("/redactions/<int:redaction_id>")

@@ -73,11 +73,15 @@ def queue():
         notices.append(f"{number}ページはないため、最後のページを表示しています。")
         page = _paginate(filters, consultation.id, page.pages)
     args = filters.to_args()
-    return render_template(
+    shown = render_template(
         "review/queue.html", consultation=consultation, filters=filters, notices=notices, page=page,
         comments=load_comments(page.items), args=args,
         item_args=args | ({"page": str(page.page)} if page.page > 1 else {}), bulk_form=BulkForm(formdata=None),
     )
+    if page.items:  # the residents' unmasked words of this page
+        record_personal_data_view(current_user, None, list(page.items), "review.queue")
+        db.session.commit()
+    return shown
 
 
 def _paginate(filters: QueueFilter, consultation_id: int, number: int):
