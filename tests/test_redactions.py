@@ -132,7 +132,8 @@ def test_manual_mask_of_every_occurrence(client):
     masks = redactions_of(comment)
     assert [(m.kind, m.status, m.reason, m.decided_by_id) for m in masks] == [
         ("manual", RedactionStatus.ACCEPTED, "店名から店主が分かるため", user)] * 2
-    assert [e.action for e in all_rows(AuditEvent)] == ["redaction.accept", "redaction.accept"]
+    decisions = [e.action for e in all_rows(AuditEvent) if e.action != "personal_data.view"]
+    assert decisions == ["redaction.accept", "redaction.accept"]
 
 
 def test_manual_mask_needs_a_reason_and_text_that_is_in_the_opinion(client):

@@ -89,3 +89,17 @@ def test_every_staff_view_of_a_residents_name_and_email_is_audited(app, client):
     assert [(e.user_id, e.target_type, e.target_id, e.after["page"], e.after["comment_ids"]) for e in events] == [
         (staff_id, "submission", submission_id, "review.comment", [comment_id]),
         (staff_id, "submission", submission_id, "answers.receipt", [comment_id])]
+
+
+def test_answer_and_approval_pages_audit_the_opinions_they_show(app, client):
+    from comment_portal.models import AuditEvent
+    from tests.factories import create_comment
+    from tests.review_factories import sign_in
+
+    sign_in(client)
+    comment_id = create_comment("会議室を増やしてください。", confirmed_policy="3").id
+    assert client.get(f"/review/comments/{comment_id}/answer").status_code == 200
+    assert client.get(f"/review/redactions/comments/{comment_id}").status_code == 200
+    views = [(e.after["page"], e.after["comment_ids"]) for e in db.session.scalars(
+        select(AuditEvent).filter_by(action="personal_data.view").order_by(AuditEvent.id))]
+    assert views == [("answers.answer", [comment_id]), ("publication.comment_redactions", [comment_id])]

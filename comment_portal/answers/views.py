@@ -124,7 +124,11 @@ def answer(comment_id: int):
         form = AnswerForm(formdata=None, obj=existing)
         if existing and existing.outcome:
             form.outcome.data = existing.outcome.value
-        return _answer_page(comment, form)
+        page = _answer_page(comment, form)
+        shown = existing.comments if existing else [comment]
+        record_personal_data_view(current_user, None, [c.id for c in shown], "answers.answer")
+        db.session.commit()
+        return page
     form = AnswerForm()
     if not form.validate_on_submit():
         return _answer_page(comment, form), 422
@@ -164,7 +168,13 @@ def index():
 @bp.get("/approvals")
 @role_required(*APPROVER_ROLES)
 def approvals():
-    return _approvals_page()
+    page = _approvals_page()
+    pending = responses.answers_with_status(_consultation(), AnswerStatus.PENDING)
+    shown = [c.id for answer in pending for c in answer.comments]
+    if shown:  # each pending answer is shown with its opinions' full text
+        record_personal_data_view(current_user, None, shown, "answers.approvals")
+        db.session.commit()
+    return page
 
 
 def _approvals_page(send_back_form: SendBackForm | None = None, failed_id: int | None = None,

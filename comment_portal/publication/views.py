@@ -122,6 +122,8 @@ def comment_redactions(comment_id: int):
         status = 422
     else:
         status = 200
+        record_personal_data_view(current_user, None, [comment.id], "publication.comment_redactions")
+        db.session.commit()
     return render_template(
         "publication/comment.html", comment=comment, form=form, decision_form=DecisionForm(formdata=None),
         segments=redactions.segments(comment), published=masking.comment_text(comment),
