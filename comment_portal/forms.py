@@ -24,26 +24,28 @@ def _is_pictograph(char: str) -> bool:
             or unicodedata.category(char) == "So")
 
 
-def _is_invisible(text: str, index: int) -> bool:
-    """Format and private-use characters that hide or reorder text (bidi controls, zero-width, tags…).
+def _invisible_flags(text: str) -> list[bool]:
+    """For each character: is it a format or private-use character that hides or reorders text?
 
-    Kept: a zero-width joiner inside an emoji sequence, tag characters of a flag (🏴 + tags), and
-    variation selectors (they are not format characters), which choose a 異体字 or an emoji style.
+    Bidi controls, zero-width characters, tags, soft hyphens and private-use characters are. Kept: a
+    zero-width joiner inside an emoji sequence, the tag characters of a flag (🏴 + tags), and variation
+    selectors (not format characters), which choose a 異体字 or an emoji style. One pass, linear in length.
     """
-    char = text[index]
-    category = unicodedata.category(char)
-    if category == "Co":
-        return True
-    if category != "Cf":
-        return False
-    if char == _ZWJ:
-        return not (0 < index < len(text) - 1 and _is_pictograph(text[index - 1]) and _is_pictograph(text[index + 1]))
-    if 0xE0000 <= ord(char) <= 0xE007F:
-        start = index
-        while start > 0 and 0xE0000 <= ord(text[start - 1]) <= 0xE007F:
-            start -= 1
-        return not (start > 0 and text[start - 1] == _BLACK_FLAG)
-    return True
+    flags, in_flag_tags = [], False
+    last = len(text) - 1
+    for index, char in enumerate(text):
+        code = ord(char)
+        if 0xE0000 <= code <= 0xE007F:
+            in_flag_tags = in_flag_tags or (index > 0 and text[index - 1] == _BLACK_FLAG)
+            flags.append(not in_flag_tags)
+            continue
+        in_flag_tags = False
+        category = unicodedata.category(char)
+        if char == _ZWJ:
+            flags.append(not (0 < index < last and _is_pictograph(text[index - 1]) and _is_pictograph(text[index + 1])))
+        else:
+            flags.append(category in ("Cf", "Co"))
+    return flags
 
 
 # Every format (Cf) and private-use (Co) character of Unicode 15, to skip the per-character check
@@ -56,10 +58,10 @@ _MAYBE_INVISIBLE = re.compile(
 
 
 def remove_invisible(text: str) -> str:
-    """The text without the characters _is_invisible finds."""
+    """The text without the characters _invisible_flags marks."""
     if text.isascii() or not _MAYBE_INVISIBLE.search(text):
         return text
-    return "".join(char for i, char in enumerate(text) if not _is_invisible(text, i))
+    return "".join(char for char, hidden in zip(text, _invisible_flags(text), strict=True) if not hidden)
 
 
 def normalise_text(value):
@@ -81,7 +83,7 @@ class BaseForm(FlaskForm):
         for field in self:
             raw = field.raw_data[0] if getattr(field, "raw_data", None) else None
             if isinstance(raw, str) and not raw.isascii() and _MAYBE_INVISIBLE.search(raw):
-                removed += sum(_is_invisible(raw, i) for i in range(len(raw)))
+                removed += sum(_invisible_flags(raw))
         return removed
 
 

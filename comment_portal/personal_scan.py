@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from classifier.personal import find_personal_data, load_places
@@ -39,8 +39,14 @@ def consultation_places(consultation: Consultation | None) -> frozenset[str]:
 
 
 def scan_comment(comment: Comment, places: frozenset[str], rescan: bool = False) -> int:
-    """Propose masks for one opinion and mark it scanned; returns how many proposals were added."""
-    spans = find_personal_data(comment.body, places)
+    """Propose masks for one opinion and mark it scanned; returns how many proposals were added.
+
+    The mark is conditional on the text that was read: if staff changed the body meanwhile (a split
+    moved it), nothing is marked and the proposals are dropped, so the new text stays withheld until
+    its own scan.
+    """
+    scanned_body = comment.body
+    spans = find_personal_data(scanned_body, places)
     found = {(s.start, s.end) for s in spans}
     if rescan:
         for stale in [r for r in comment.redactions
@@ -48,17 +54,23 @@ def scan_comment(comment: Comment, places: frozenset[str], rescan: bool = False)
                       and r.kind != "manual" and (r.start, r.end) not in found]:
             comment.redactions.remove(stale)
     known = {(r.start, r.end) for r in comment.redactions}
-    added = 0
+    added = []
     for span in spans:
         if (span.start, span.end) in known:
             continue
-        comment.redactions.append(Redaction(
-            start=span.start, end=span.end, original=span.text, replacement=MASK, kind=span.kind,
-            reason=span.reason, status=RedactionStatus.PROPOSED))
+        proposal = Redaction(start=span.start, end=span.end, original=span.text, replacement=MASK, kind=span.kind,
+                             reason=span.reason, status=RedactionStatus.PROPOSED)
+        comment.redactions.append(proposal)
         known.add((span.start, span.end))
-        added += 1
-    comment.personal_scanned_at = utcnow()
-    return added
+        added.append(proposal)
+    marked = db.session.execute(
+        update(Comment.__table__).where(Comment.__table__.c.id == comment.id, Comment.__table__.c.body == scanned_body)
+        .values(personal_scanned_at=utcnow())).rowcount
+    if not marked:
+        for proposal in added:
+            comment.redactions.remove(proposal)
+        return 0
+    return len(added)
 
 
 def scan_comments(comment_ids: Iterable[int], rescan: bool = False) -> tuple[int, int]:

@@ -268,3 +268,23 @@ def test_long_runs_that_were_quadratic_are_scanned_through_the_background_path(a
 def _scan_in_app_context(app, ids: list[int]) -> None:
     with app.app_context():
         background.scan_pending(ids)
+
+
+def test_a_body_changed_while_it_was_scanned_stays_withheld(app):
+    """A split moved the text between the scan's read and its mark: the old text's scan must not count."""
+    from sqlalchemy import update
+
+    from comment_portal import personal_scan
+
+    comment = create_comment("電話は090-1234-5678です。", scanned=False)
+    db.session.execute(update(Comment.__table__).where(Comment.__table__.c.id == comment.id)
+                       .values(body="鈴木一郎です。会議室を増やしてください。"))  # committed elsewhere, in effect
+    assert personal_scan.scan_comment(comment, frozenset()) == 0
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Comment, comment.id)
+    assert not stored.is_scanned and stored.redactions == []
+    background.scan_pending([comment.id])
+    db.session.expire_all()
+    stored = db.session.get(Comment, comment.id)
+    assert stored.is_scanned and [r.original for r in stored.redactions] == ["鈴木一郎"]
