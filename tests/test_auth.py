@@ -124,11 +124,11 @@ def test_production_with_a_strong_secret_uses_secure_cookies(monkeypatch):
 
 
 def test_a_lock_answers_like_a_wrong_password_and_does_not_extend(client, app):
-    user_id = create_user("suzuki", Role.STAFF).id
+    create_user("suzuki", Role.STAFF)
     wrong = login(client, "suzuki", "wrong password!")
     for _ in range(app.config["LOGIN_LOCKOUT_THRESHOLD"] - 1):
         assert login(client, "suzuki", "wrong password!").status_code == 401
-    [lock] = db.session.scalars(select(LoginLock).filter_by(user_id=user_id))
+    [lock] = db.session.scalars(select(LoginLock))
     locked_until = lock.locked_until
     assert locked_until is not None
     # During the lock the right password gets exactly the wrong-password answer: it confirms nothing.
@@ -139,7 +139,7 @@ def test_a_lock_answers_like_a_wrong_password_and_does_not_extend(client, app):
     for _ in range(10):  # attempts during the lock neither count nor push its end further
         login(client, "suzuki", "wrong password!")
     db.session.expire_all()
-    [lock] = db.session.scalars(select(LoginLock).filter_by(user_id=user_id))
+    [lock] = db.session.scalars(select(LoginLock))
     assert lock.locked_until == locked_until and lock.failures == 0
     assert [e.action for e in db.session.scalars(select(AuditEvent))] == ["user.locked"]
     lock.locked_until = utcnow() - timedelta(seconds=1)
@@ -218,3 +218,11 @@ def test_a_success_resets_the_failure_count(client, app):
                                                                   "csrf_token")})
     login(client, "suzuki", "wrong password!")
     assert login(client, "suzuki").status_code == 302
+
+
+def test_an_unknown_login_is_counted_like_a_known_one(client, app):
+    """The same write for a login that does not exist: the database work does not tell them apart."""
+    create_user("suzuki", Role.STAFF)
+    login(client, "suzuki", "wrong password!")
+    login(client, "nobody-here", "wrong password!")
+    assert sorted(lock.failures for lock in db.session.scalars(select(LoginLock))) == [1, 1]

@@ -117,3 +117,36 @@ def test_in_production_an_admin_must_set_up_two_factor_first(tmp_path, model_dir
         db.session.remove()
         db.drop_all()
         dispose_engines()
+
+
+def test_the_right_password_does_not_reset_the_count_of_wrong_codes(app, client):
+    """Password, four wrong codes, password again, … : the wrong codes add up to a lock all the same."""
+    create_user("suzuki", Role.STAFF)
+    login(client, "suzuki")
+    secret = set_up(client)
+    guesser = app.test_client()
+    threshold = app.config["LOGIN_LOCKOUT_THRESHOLD"]
+    for _ in range(2):
+        assert login(guesser, "suzuki").status_code == 302
+        for _ in range(threshold - 1):
+            enter_code(guesser, "000000")
+    login(guesser, "suzuki")
+    assert enter_code(guesser, code_for(secret)).status_code == 401  # locked by then
+
+
+def test_a_set_up_secret_cannot_be_replaced_without_turning_it_off_first(app, client):
+    create_user("suzuki", Role.STAFF)
+    login(client, "suzuki")
+    secret = set_up(client)
+    response = client.get("/auth/two-factor/setup")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/auth/account")
+    assert stored("suzuki").totp_secret == secret
+    page = client.get("/auth/account").get_data(as_text=True)
+    wrong = client.post("/auth/two-factor/disable", data={"csrf_token": hidden_value(page, "csrf_token"),
+                                                         "code": "000000"}, follow_redirects=True)
+    assert "確認コードが正しくありません" in wrong.get_data(as_text=True) and stored("suzuki").totp_secret
+    page = client.get("/auth/account").get_data(as_text=True)
+    done = client.post("/auth/two-factor/disable", data={"csrf_token": hidden_value(page, "csrf_token"),
+                                                        "code": code_for(secret, 1)}, follow_redirects=True)
+    assert "2段階認証を解除しました" in done.get_data(as_text=True) and stored("suzuki").totp_secret is None
+    assert client.get("/review").status_code == 200  # this session goes on

@@ -38,8 +38,9 @@ def snapshot(user: User) -> dict:
 def all_accounts() -> list[AccountRow]:
     """Every account by login, with whether some address is locked out of it now."""
     now = utcnow()
-    locked = set(db.session.scalars(select(LoginLock.user_id).where(LoginLock.locked_until > now)))
-    return [AccountRow(u, u.id in locked) for u in db.session.scalars(select(User).order_by(User.login))]
+    locked = set(db.session.scalars(select(LoginLock.account).where(LoginLock.locked_until > now)))
+    return [AccountRow(u, signin.account_key(u.login) in locked)
+            for u in db.session.scalars(select(User).order_by(User.login))]
 
 
 def create_account(admin: User, login: str, role: Role, password: str) -> User:

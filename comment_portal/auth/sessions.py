@@ -26,6 +26,11 @@ def start(user: User) -> None:
     session[SIGNED_IN_AT_KEY] = int(time.time())
 
 
+def keep_after_version_change(user: User) -> None:
+    """This session survives a change it made itself (two-factor on or off); its sign-in time stays."""
+    session[VERSION_KEY] = user.session_version
+
+
 def user_of_session(user_id: str) -> User | None:
     """The signed-in user, if the session is still valid for that account."""
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None

@@ -13,8 +13,10 @@ import time
 
 import pyotp
 import segno
+from sqlalchemy import or_, update
 
 from ..audit import record
+from ..extensions import db
 from ..models import User
 
 ISSUER = "武蔵野市 パブリックコメント"
@@ -67,10 +69,14 @@ def verify(user: User, code: str) -> bool:
     if not user.totp_secret:
         return False
     step = _matching_step(user.totp_secret, code)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None:
         return False
-    user.totp_last_step = step
-    return True
+    # Conditional, so that two requests racing with one code cannot both use it.
+    table = User.__table__
+    used = db.session.execute(update(table).where(
+        table.c.id == user.id, or_(table.c.totp_last_step.is_(None), table.c.totp_last_step < step))
+        .values(totp_last_step=step)).rowcount
+    return bool(used)
 
 
 def disable(actor: User, user: User) -> None:

@@ -31,7 +31,11 @@ def verify():
     form = CodeForm()
     if form.validate_on_submit():
         source = client_ip_hash()
-        if not signin.is_locked(user, source) and two_factor.verify(user, form.code.data):
+        if signin.is_locked(user, source):  # neither counted nor checked: the lock does not grow
+            flash(FAILED_MESSAGE, "error")
+            return render_template("auth/two_factor_verify.html", form=form), 401
+        if two_factor.verify(user, form.code.data):
+            signin.second_step_passed(user, source)
             db.session.commit()
             return sign_in(user, next_url)
         signin.second_step_failed(user, source)
@@ -44,13 +48,16 @@ def verify():
 @role_required(*Role)
 def setup():
     user = current_user._get_current_object()
+    if user.totp_secret:  # replacing it would let a stolen session take the account over: turn it off first
+        flash("2段階認証は設定済みです。設定し直す場合は、先に確認コードを入力して解除してください。", "info")
+        return redirect(url_for("auth.account"), code=303)
     form = CodeForm()
     secret = session.get(PENDING_SECRET_KEY)
     if form.validate_on_submit() and secret:
         if two_factor.enable(user, secret, form.code.data):
             session.pop(PENDING_SECRET_KEY, None)
             db.session.commit()
-            sessions.start(user)  # this session goes on with the new version; every other one ended
+            sessions.keep_after_version_change(user)  # this session goes on; every other one ended
             flash("2段階認証を設定しました。次回から、パスワードの後に確認コードを入力します。", "success")
             return redirect(url_for("auth.account"), code=303)
         form.code.errors = [*form.code.errors, WRONG_CODE]
@@ -63,17 +70,22 @@ def setup():
 
 @bp.post("/disable")
 @role_required(*Role)
+@limiter.limit(_limit)
 def disable():
     user = current_user._get_current_object()
     form = CodeForm()
+    source = client_ip_hash()
     if _required(user):
         flash("管理者は本番環境で2段階認証を外せません。", "error")
-    elif form.validate_on_submit() and two_factor.verify(user, form.code.data):
+    elif not form.validate_on_submit() or signin.is_locked(user, source):
+        flash(WRONG_CODE, "error")
+    elif two_factor.verify(user, form.code.data):
         two_factor.disable(user, user)
         db.session.commit()
-        sessions.start(user)
+        sessions.keep_after_version_change(user)
         flash("2段階認証を解除しました。", "success")
     else:
+        signin.second_step_failed(user, source)
         flash(WRONG_CODE, "error")
     return redirect(url_for("auth.account"), code=303)
 

@@ -56,16 +56,18 @@ class User(UserMixin, db.Model):
 
 
 class LoginLock(db.Model):
-    """Failed sign-ins of one account from one client address, and the lock they led to (auth/signin.py).
+    """Failed sign-ins with one login from one client address, and the lock they led to (auth/signin.py).
 
-    Kept per address so that whoever guesses from one address locks only that address out: nobody can
-    keep the account's owner locked out for good. Stored in the database, so every worker counts them.
+    Keyed by a keyed hash of the login as typed (known or not: an unknown login costs the same write, so
+    timing tells nothing) and of the client address: whoever guesses from one address locks only that
+    address out, so nobody can keep the account's owner locked out for good. In the database, so every
+    worker counts them.
     """
 
-    __table_args__ = (UniqueConstraint("user_id", "source"),)
+    __table_args__ = (UniqueConstraint("account", "source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    account: Mapped[str] = mapped_column(String(64), index=True)  # HMAC of the login, lower-cased
     source: Mapped[str] = mapped_column(String(64))  # HMAC of the client address ("" when unknown)
     failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
