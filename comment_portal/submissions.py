@@ -94,9 +94,13 @@ def find_by_token(token: str) -> StoredSubmission | None:
 def sent_the_same(stored: StoredSubmission, data: CommentInput) -> bool:
     """Whether a replayed form carries what was stored (a double click) or something new (edited after Back)."""
     row = db.session.execute(
-        select(_submission.c.original_text, _submission.c.name, _submission.c.email)
-        .where(_submission.c.id == stored.id)).first()
-    return row is not None and (row.original_text, row.name, row.email) == (data.body, data.name, data.email)
+        select(_submission.c.original_text, _submission.c.name, _submission.c.email, _submission.c.attribute,
+               _section.c.code)
+        .outerjoin(_comment, _comment.c.submission_id == _submission.c.id)
+        .outerjoin(_section, _section.c.id == _comment.c.section_id)
+        .where(_submission.c.id == stored.id).order_by(_comment.c.id).limit(1)).first()
+    sent = (data.body, data.name, data.email, data.attribute, data.section_code or None)
+    return row is not None and tuple(row) == sent
 
 
 def receipt_copy(receipt_number: str) -> ReceiptCopy | None:

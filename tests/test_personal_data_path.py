@@ -288,3 +288,32 @@ def test_a_body_changed_while_it_was_scanned_stays_withheld(app):
     db.session.expire_all()
     stored = db.session.get(Comment, comment.id)
     assert stored.is_scanned and [r.original for r in stored.redactions] == ["鈴木一郎"]
+
+
+def test_a_split_that_changes_an_approved_opinion_needs_a_new_approval(app, people):
+    from comment_portal.answers.splitting import Piece, split_submission
+
+    staff, approver, _ = people
+    letter = "会議室を増やしてほしい。\n夜間も開館してほしい。"
+    comment = create_comment(letter, confirmed_policy="3")
+    comment.submission.original_text, comment.source_start, comment.source_end = letter, 0, len(letter)
+    db.session.commit()
+    saved = answer([comment], staff, "会議室の増設", "検討します。", Outcome.FUTURE, approver)
+    seen = saved.version
+    split_submission(comment.submission, [Piece(0, letter.index("\n")), Piece(letter.index("夜"), len(letter))],
+                     staff)
+    db.session.commit()
+    assert saved.status is AnswerStatus.DRAFT and saved.version == seen + 1 and saved.approved_version is None
+    assert saved.last_edited_by_id == staff.id
+    assert publishing.preview(current_consultation()).answers == 0
+
+
+def test_staff_page_views_do_not_invalidate_the_committee_digest(app):
+    from comment_portal.committee.source import data_version
+
+    comment_id = create_comment("会議室を増やしてほしい。", confirmed_policy="3").id
+    staff = signed_in(app, Role.STAFF, "tanto")
+    before = data_version(current_consultation()).key
+    assert staff.get(f"/review/comments/{comment_id}").status_code == 200
+    assert staff.get("/review").status_code == 200
+    assert data_version(current_consultation()).key == before

@@ -61,3 +61,10 @@ def test_a_lost_session_cookie_brings_the_form_back_with_the_text(app, client):
     assert response.status_code == 400 and "入力した内容はそのまま残っています" in html
     assert "セッションが切れても消えてほしくない意見です。" in html
     assert stored_counts() == (0, 0, 0)
+
+
+def test_a_changed_section_after_back_is_not_dropped_either(client):
+    data = form_data(client, section="3.1.3")
+    assert client.post("/comments/confirm", data=data).status_code == 303
+    moved = client.post("/comments/confirm", data={**data, "section": "2.1"})
+    assert moved.status_code == 409 and "まだ送信していません" in moved.get_data(as_text=True)

@@ -130,6 +130,7 @@ def split_submission(submission: Submission, pieces: list[Piece], user: User) ->
         result.created.append(_create(submission, piece, text))
     for comment in leftovers[len(unmatched):]:
         result.removed.append(comment.id)
+        _reopen_answer(comment, user)
         submission.comments.remove(comment)  # delete-orphan: deleted at flush
     submission.original_text = text
     db.session.flush()
@@ -155,12 +156,20 @@ def _move(comment: Comment, piece: Piece, text: str, user: User, result: SplitRe
     comment.secondary_policies, comment.exclusion_reason = [], None
     comment.reviewed_by_id = comment.reviewed_at = None
     _shift_redactions(comment, old_start, piece)
-    answer = comment.answer
-    if answer is not None and answer.status in (AnswerStatus.PENDING, AnswerStatus.APPROVED):
-        before = {"status": answer.status.value}
-        answer.status, answer.approved_by_id, answer.approved_at = AnswerStatus.DRAFT, None, None
-        record(user, "answer.reopen_by_split", answer, before, {"status": answer.status.value})
+    _reopen_answer(comment, user)
     result.changed.append(comment)
+
+
+def _reopen_answer(comment: Comment, user: User) -> None:
+    """An opinion's text changed or went away: its answer is a new version that needs a new approval."""
+    answer = comment.answer
+    if answer is None:
+        return
+    before = {"status": answer.status.value, "version": answer.version}
+    if answer.status in (AnswerStatus.PENDING, AnswerStatus.APPROVED):
+        answer.status, answer.approved_by_id, answer.approved_at = AnswerStatus.DRAFT, None, None
+    answer.version, answer.approved_version, answer.last_edited_by_id = (answer.version or 1) + 1, None, user.id
+    record(user, "answer.reopen_by_split", answer, before, {"status": answer.status.value, "version": answer.version})
 
 
 def _shift_redactions(comment: Comment, old_start: int, piece: Piece) -> None:
