@@ -120,7 +120,7 @@ def create_user():
 def _account_page(user: User, status: int = 200, **forms):
     forms.setdefault("role_form", RoleForm(formdata=None, role=user.role.value))
     forms.setdefault("password_form", PasswordResetForm(formdata=None))
-    locked = any(row.locked for row in accounts.all_accounts() if row.user.id == user.id)
+    locked = accounts.is_locked_out(user)
     return render_template("admin/user.html", account=user, locked=locked, action_form=ActionForm(formdata=None),
                            role_labels=accounts.ROLE_LABELS, **forms), status
 

@@ -49,18 +49,18 @@ def preview(consultation: Consultation) -> PublishPreview:
 
 
 def _with_undecided_proposals(ids: list[int]) -> tuple[int, ...]:
-    found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        found.update(db.session.scalars(select(Redaction.comment_id).where(
-            Redaction.comment_id.in_(ids[start:start + 500]), Redaction.status == RedactionStatus.PROPOSED)))
-    return tuple(sorted(found))
+    return _matching(ids, Redaction.comment_id, Redaction.status == RedactionStatus.PROPOSED)
 
 
 def _unscanned(ids: list[int]) -> tuple[int, ...]:
+    return _matching(ids, Comment.id, Comment.personal_scanned_at.is_(None))
+
+
+def _matching(ids: list[int], column, condition) -> tuple[int, ...]:
+    """Those of the ids (in `column`) whose rows meet the condition, asked 500 at a time."""
     found: set[int] = set()
     for start in range(0, len(ids), 500):
-        found.update(db.session.scalars(select(Comment.id).where(
-            Comment.id.in_(ids[start:start + 500]), Comment.personal_scanned_at.is_(None))))
+        found.update(db.session.scalars(select(column).where(column.in_(ids[start:start + 500]), condition)))
     return tuple(sorted(found))
 
 

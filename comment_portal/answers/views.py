@@ -168,8 +168,9 @@ def index():
 @bp.get("/approvals")
 @role_required(*APPROVER_ROLES)
 def approvals():
-    page = _approvals_page()
-    pending = responses.answers_with_status(_consultation(), AnswerStatus.PENDING)
+    consultation = _consultation()
+    pending = responses.answers_with_status(consultation, AnswerStatus.PENDING)
+    page = _approvals_page(consultation, pending)
     shown = [c.id for answer in pending for c in answer.comments]
     if shown:  # each pending answer is shown with its opinions' full text
         record_personal_data_view(current_user, None, shown, "answers.approvals")
@@ -177,10 +178,11 @@ def approvals():
     return page
 
 
-def _approvals_page(send_back_form: SendBackForm | None = None, failed_id: int | None = None,
-                    publish_form: PublishForm | None = None):
-    consultation = _consultation()
-    pending = responses.answers_with_status(consultation, AnswerStatus.PENDING)
+def _approvals_page(consultation=None, pending=None, send_back_form: SendBackForm | None = None,
+                    failed_id: int | None = None, publish_form: PublishForm | None = None):
+    consultation = consultation or _consultation()
+    if pending is None:
+        pending = responses.answers_with_status(consultation, AnswerStatus.PENDING)
     return render_template(
         "answers/approvals.html", pending=pending, approve_form=ApproveForm(), may_approve=responses.may_approve,
         send_back_form=send_back_form or SendBackForm(formdata=None), failed_id=failed_id,

@@ -43,6 +43,12 @@ def all_accounts() -> list[AccountRow]:
             for u in db.session.scalars(select(User).order_by(User.login))]
 
 
+def is_locked_out(user: User) -> bool:
+    """Whether some address is locked out of the account now."""
+    return db.session.scalar(select(LoginLock.id).where(
+        LoginLock.account == signin.account_key(user.login), LoginLock.locked_until > utcnow()).limit(1)) is not None
+
+
 def create_account(admin: User, login: str, role: Role, password: str) -> User:
     login = login.strip().lower()
     if not login or not set(login) <= LOGIN_CHARS or len(login) > 80:
